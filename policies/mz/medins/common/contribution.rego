@@ -1,0 +1,215 @@
+# What a year costs and who pays the individual share: the standard
+# (2025 二, 2023 一) and the full subsidy of the individual share by 医疗救助
+# or by the county government (2025 五(三), 2023 三(三)).
+package mz.medins.common.contribution
+
+import data.mz.medins.common.eligibility
+import data.mz.medins.lib.request
+import data.mz.medins.lib.resident
+import data.mz.medins.lib.trail
+
+_p := request.params
+
+total := object.get(_p.contribution, "total", null)
+
+fiscal_subsidy := object.get(_p.contribution, "fiscal_subsidy", null)
+
+individual := _p.contribution.individual
+
+_standard_variant := "with_total" if total != null
+
+_standard_variant := "individual_only" if total == null
+
+# METADATA
+# title: 筹资标准与个人缴费标准
+# description: The year's contribution standard. 2025 states the total and the fiscal subsidy; 2023 states only the individual share.
+# custom:
+#   clause: {"2025": 二, "2023": 一}
+#   zh:
+#     with_total: 本年度筹资标准 %v 元，其中财政补助 %v 元，个人缴费标准每人每年 %v 元。
+#     individual_only: 本年度个人缴费标准每人每年 %v 元（通知未规定筹资总额）。
+#   en:
+#     with_total: This year's standard is %v yuan, of which the fiscal subsidy is %v yuan and the individual share %v yuan a person a year.
+#     individual_only: This year's individual share is %v yuan a person a year (the notice states no total).
+standard := trail.entry_with(rego.metadata.chain(), "passed", _standard_variant, _standard_args, {})
+
+_standard_args := [total, fiscal_subsidy, individual] if total != null
+
+_standard_args := [individual] if total == null
+
+# Identities recognised outside Meizhou are subsidised by that region's
+# funds (the notices fund locally recognised lists); R-SUBSIDY-LOCAL.
+_recognised_locally if not request.resident.identity_region
+
+_recognised_locally if data.mz.medins.lib.regions.in_meizhou(request.resident.identity_region)
+
+_assistance_identities := {i | some i in _p.medical_assistance.identities; resident.has_identity(i)}
+
+_assistance_outcome := "not_applicable" if {
+	count(_assistance_identities) == 0
+} else := "not_applicable" if {
+	not eligibility.eligible
+} else := "failed" if {
+	not _recognised_locally
+} else := "passed"
+
+_identity_names(ids, lang) := concat("、", sort([data.mz.reference.identities[i][lang] | some i in ids])) if lang == "zh"
+
+_identity_names(ids, lang) := concat(", ", sort([data.mz.reference.identities[i][lang] | some i in ids])) if lang == "en"
+
+# METADATA
+# title: 医疗救助全额资助个人缴费
+# description: 民政 lists (特困、孤儿、事实无人抚养儿童、低保、低保边缘) and the 农业农村 (2023 乡村振兴) list of 农村易返贫致贫人口 have their individual share paid in full by 医疗救助.
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   reading: R-SUBSIDY-LOCAL
+#   zh:
+#     passed: 属%s，个人缴费 %v 元由医疗救助全额资助。
+#     failed: 属%s，但身份认定地 %v 不在本市，本市医疗救助不资助。
+#     not_applicable: 无医疗救助资助参保身份，或不属参保对象。
+#   en:
+#     passed: As %s, the individual share of %v yuan is paid in full by medical assistance.
+#     failed: As %s, but the status was recognised in %v, outside Meizhou; Meizhou medical assistance does not pay.
+#     not_applicable: No medical-assistance status, or not covered.
+medical_assistance := trail.entry(
+	rego.metadata.chain(),
+	_assistance_outcome,
+	{
+		"zh": [_identity_names(_assistance_identities, "zh"), _subsidy_fact],
+		"en": [_identity_names(_assistance_identities, "en"), _subsidy_fact],
+	},
+)
+
+_subsidy_fact := individual if _recognised_locally
+
+_subsidy_fact := request.resident.identity_region if not _recognised_locally
+
+# The girls of 纯二女结扎 families are in 「年龄在14周岁以内」: 以内 includes
+# the number (民法典 第1259条), age in completed years on the payment date
+# (R-GIRL-AGE).
+_girl_in_age if resident.age_on(resident.payment_date) <= _p.county_full_subsidy.girl_age_limit
+
+_county_identities := {i |
+	some i in _p.county_full_subsidy.identities
+	resident.has_identity(i)
+	i != "two_daughter_girl"
+} | {"two_daughter_girl" |
+	"two_daughter_girl" in _p.county_full_subsidy.identities
+	resident.has_identity("two_daughter_girl")
+	_girl_in_age
+}
+
+_girl_over_age if {
+	resident.has_identity("two_daughter_girl")
+	not _girl_in_age
+}
+
+_county_outcome := "not_applicable" if {
+	count(_county_identities) == 0
+	not _girl_over_age
+} else := "not_applicable" if {
+	not eligibility.eligible
+} else := "failed" if {
+	count(_county_identities) == 0
+} else := "failed" if {
+	not _recognised_locally
+} else := "passed"
+
+_county_variant := "girl_over_age" if {
+	_county_outcome == "failed"
+	count(_county_identities) == 0
+} else := "elsewhere" if {
+	_county_outcome == "failed"
+} else := _county_outcome
+
+_girl_age := resident.age_on(resident.payment_date) if resident.has_identity("two_daughter_girl")
+
+_girl_age := null if not resident.has_identity("two_daughter_girl")
+
+# METADATA
+# title: 县级政府全额补助个人缴费
+# description: 重度残疾人员, both parents of rural 纯生二女结扎 families and their girls aged 14 周岁以内, and (2025) 优抚对象 have the individual share paid in full by the county government.
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   reading: R-GIRL-AGE
+#   zh:
+#     passed: 属%s，个人缴费 %v 元由县级政府全额补助。
+#     girl_over_age: 纯二女结扎家庭的女孩%s，缴费日已满 %v 周岁，超过14周岁以内的年龄范围。
+#     elsewhere: 属%s，但身份认定地 %v 不在本市。
+#     not_applicable: 无县级政府全额补助身份，或不属参保对象。
+#   en:
+#     passed: As %s, the individual share of %v yuan is paid in full by the county government.
+#     girl_over_age: A girl of a two-daughter family%s, aged %v on the payment date, above the limit of 14.
+#     elsewhere: As %s, but the status was recognised in %v, outside Meizhou.
+#     not_applicable: No county full-subsidy status, or not covered.
+county_full_subsidy := trail.entry_with(
+	rego.metadata.chain(),
+	_county_outcome,
+	_county_variant,
+	{
+		"zh": [_identity_names(_county_identities, "zh"), _county_fact],
+		"en": [_identity_names(_county_identities, "en"), _county_fact],
+	},
+	{},
+)
+
+_county_fact := _girl_age if _county_variant == "girl_over_age"
+
+_county_fact := request.resident.identity_region if _county_variant == "elsewhere"
+
+_county_fact := individual if not _county_variant in {"girl_over_age", "elsewhere"}
+
+# Candidates are collected first and one source chosen by an explicit
+# priority, so two identities under different funds never conflict.
+_sources contains "medical_assistance" if medical_assistance.outcome == "passed"
+
+_sources contains "county_government" if county_full_subsidy.outcome == "passed"
+
+_priority := ["medical_assistance", "county_government"]
+
+_chosen := [s | some s in _priority; s in _sources][0]
+
+assistance := {"source": _chosen, "amount": individual} if count(_sources) > 0
+
+assistance := null if count(_sources) == 0
+
+fully_funded if count(_sources) > 0
+
+individual_due := individual - assistance.amount if {
+	eligibility.eligible
+	assistance != null
+} else := individual if {
+	eligibility.eligible
+} else := null
+
+# METADATA
+# title: 同时符合医疗救助与县级政府全额资助时的资助来源
+# description: A resident on both kinds of list (低保 and 重度残疾) is funded once, by 医疗救助 first (R-SUBSIDY-PRIORITY); 梅市医保函〔2024〕86号, which sets the procedure, is not in hand.
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   reading: R-SUBSIDY-PRIORITY
+#   zh:
+#     passed: 同时符合医疗救助与县级政府全额资助，由%v资助，不重复资助。
+#     not_applicable: 只有一个或没有资助来源。
+#   en:
+#     passed: Qualifies for both medical assistance and the county subsidy; funded once, by %v.
+#     not_applicable: One subsidy source or none.
+assistance_priority := trail.entry(
+	rego.metadata.chain(),
+	_priority_outcome,
+	{"zh": [_source_name(_chosen_or_none, "zh")], "en": [_source_name(_chosen_or_none, "en")]},
+)
+
+_priority_outcome := "passed" if count(_sources) > 1
+
+_priority_outcome := "not_applicable" if count(_sources) <= 1
+
+_chosen_or_none := _chosen if count(_sources) > 0
+
+_chosen_or_none := "none" if count(_sources) == 0
+
+_source_name(s, lang) := {
+	"medical_assistance": {"zh": "医疗救助", "en": "medical assistance"},
+	"county_government": {"zh": "县级政府", "en": "the county government"},
+	"none": {"zh": "无", "en": "none"},
+}[s][lang]

@@ -1,0 +1,54 @@
+# Whether the resident may enroll: some category of 一 fits and no
+# condition fails. Categories come from common.categories and the requested
+# year's own categories package.
+package mz.medins.common.eligibility
+
+import data.mz.medins.lib.request
+import data.mz.medins.lib.trail
+import data.mz.medins.years
+
+_year_categories := years.category_packages[request.year_key]
+
+_year_categories := {} if not years.category_packages[request.year_key]
+
+_category_entries := object.union(data.mz.medins.common.categories, _year_categories)
+
+categories := sort([name |
+	some name, entry in _category_entries
+	is_object(entry)
+	entry.outcome == "passed"
+])
+
+_failed_conditions := [entry.rule |
+	some entry in data.mz.medins.common.conditions
+	is_object(entry)
+	entry.outcome == "failed"
+]
+
+default eligible := false
+
+eligible if {
+	count(categories) > 0
+	count(_failed_conditions) == 0
+}
+
+# METADATA
+# title: 属居民医保参保对象
+# description: The resident falls in at least one 参保对象 category and meets every condition.
+# custom:
+#   clause: {"2025": 一, "2023": 一}
+#   zh:
+#     passed: "属参保对象（%[1]s），可参加本市居民医保。"
+#     failed: "不属参保对象：符合的类别 %[1]s，未满足的条件 %[2]s。"
+#   en:
+#     passed: "Covered (%[1]s); may enroll in Meizhou resident insurance."
+#     failed: "Not covered; matching categories %[1]s, unmet conditions %[2]s."
+enrollment_scope := trail.entry(
+	rego.metadata.chain(),
+	trail.outcome(eligible),
+	[_or_none(categories), _or_none(_failed_conditions)],
+)
+
+_or_none(names) := concat(", ", names) if count(names) > 0
+
+_or_none(names) := "none" if count(names) == 0

@@ -1,0 +1,232 @@
+# When and how much the resident may pay: the collection window (2025 三,
+# 2023 二), 补缴 after it (2025 六(一)), 中途参保 for the groups that may
+# enroll during the year (2023 四(二); 2025 六(二) by R-MIDYEAR-GROUPS), and
+# 一次性足额 payment (2025 二, 2023 一). Everything is a function of a date so
+# the same rules answer for as_of and for the record's payment date.
+package mz.medins.common.payment
+
+import data.mz.medins.common.contribution
+import data.mz.medins.common.eligibility
+import data.mz.medins.lib.dates
+import data.mz.medins.lib.request
+import data.mz.medins.lib.resident
+import data.mz.medins.lib.trail
+
+_p := request.params
+
+_r := request.resident
+
+window := {"start": _p.window.start, "end": _p.window.end}
+
+_tiers := object.get(_p, ["late_payment", "tiers"], [])
+
+_mid_year := _p.mid_year_enrollment
+
+late_tier(date) := tier if {
+	some tier in _tiers
+	dates.within(date, tier.from, tier.until)
+}
+
+# The 中途参保 groups the resident belongs to on a date.
+mid_year_groups(date) := (_fully_funded_group | _newborn_group(date)) | _trigger_groups(date)
+
+_fully_funded_group := {"fully_funded" | contribution.fully_funded}
+
+# 「出生6个月内」: through the day six calendar months after birth, 以内
+# including the number (R-NEWBORN-MONTHS).
+_newborn_group(date) := {"newborn" | date <= dates.add_months(request.birth_date, _mid_year.newborn_months)}
+
+# A life event counts from the day the window opens (R-MIDYEAR-TRIGGER): one
+# that happened earlier left the whole window to enroll in.
+_trigger_groups(date) := {trigger |
+	some trigger in _mid_year.triggers
+	happened := request.events[trigger]
+	dates.within(happened, window.start, date)
+}
+
+status_on(date) := "not_applicable" if {
+	not eligibility.eligible
+} else := "not_open" if {
+	dates.valid(date)
+	date < window.start
+} else := "open" if {
+	date <= window.end
+} else := "mid_year" if {
+	date <= _mid_year.until
+	count(mid_year_groups(date)) > 0
+} else := "late" if {
+	late_tier(date)
+} else := "closed"
+
+amount_due_on(date) := contribution.individual_due if {
+	status_on(date) in {"open", "mid_year"}
+} else := contribution.individual_due if {
+	status_on(date) == "late"
+	late_tier(date).basis == "individual"
+} else := contribution.total if {
+	status_on(date) == "late"
+	late_tier(date).basis == "total"
+} else := null
+
+status := status_on(request.as_of)
+
+amount_due := amount_due_on(request.as_of)
+
+_paid := _r.payment
+
+# 一次性足额: the whole amount due on the payment date, no part, and not more
+# (R-EXACT-AMOUNT).
+accepted := null if {
+	not resident.has_payment
+} else := false if {
+	not status_on(_paid.date) in {"open", "late", "mid_year"}
+} else := _paid.amount == amount_due_on(_paid.date)
+
+# METADATA
+# title: 集中缴费期
+# custom:
+#   clause: {"2025": 三, "2023": 二}
+#   zh:
+#     passed: 集中缴费期 %s 至 %s，%s 在缴费期内。
+#     failed: 集中缴费期 %s 至 %s，%s 不在缴费期内。
+#   en:
+#     passed: The collection window runs from %s to %s; %s is inside it.
+#     failed: The collection window runs from %s to %s; %s is outside it.
+collection_window := trail.entry(
+	rego.metadata.chain(),
+	trail.outcome(dates.within(request.as_of, window.start, window.end)),
+	[window.start, window.end, request.as_of],
+)
+
+_late_outcome := "not_applicable" if {
+	not status in {"late", "closed"}
+} else := "passed" if {
+	status == "late"
+} else := "failed"
+
+_late_args := [request.as_of, late_tier(request.as_of).until, amount_due] if status == "late"
+
+_late_args := [request.as_of, _tiers[count(_tiers) - 1].until, null] if status != "late"
+
+_late_variant := "tier_total" if {
+	status == "late"
+	late_tier(request.as_of).basis == "total"
+} else := _late_outcome
+
+# METADATA
+# title: 集中缴费期后补缴
+# description: After the window, 补缴 at the individual standard until 06-30 and at the full standard (individual + fiscal subsidy) from 07-01 to 09-30; nothing after.
+# custom:
+#   clause: {"2025": 六(一)}
+#   zh:
+#     passed: "%s 在补缴期内（至 %s），按当年度个人缴费标准 %v 元补缴。"
+#     tier_total: "%s 在补缴期内（至 %s），按当年度居民医保全额筹资标准 %v 元（个人缴费+财政补助）补缴。"
+#     failed: "%[1]s 已过补缴截止日 %[2]s，不能补缴。"
+#     not_applicable: "%[1]s 不需按补缴规定办理（在集中缴费期内、尚未开始或可中途参保）。"
+#   en:
+#     passed: "%s is in the late-payment period (until %s); pay the individual standard of %v yuan."
+#     tier_total: "%s is in the late-payment period (until %s); pay the full standard of %v yuan (individual share plus fiscal subsidy)."
+#     failed: "%[1]s is after the last late-payment day %[2]s; late payment is no longer possible."
+#     not_applicable: "%[1]s falls under no late-payment rule (inside the window, before it, or mid-year enrollment applies)."
+late_payment := trail.entry_with(
+	rego.metadata.chain(),
+	_late_outcome,
+	_late_variant,
+	_late_args,
+	{},
+)
+
+_groups_now := mid_year_groups(resident.payment_date)
+
+_group_names := {
+	"fully_funded": {"zh": "政府全额资助参保人员", "en": "fully subsidised by government"},
+	"newborn": {"zh": "出生6个月内的新生儿", "en": "newborn within 6 months of birth"},
+	"employee_insurance_ended": {"zh": "已办理职工医保中止手续的人员", "en": "employee insurance ended"},
+	"hukou_moved_in": {"zh": "新迁入统筹区户籍人员", "en": "household registration newly moved in"},
+	"school_transfer_in": {"zh": "中途转入统筹区就读学生", "en": "student transferred in"},
+	"released_from_prison": {"zh": "刑满释放人员", "en": "released from prison"},
+	"discharged_from_military": {"zh": "退役士兵", "en": "discharged soldier"},
+}
+
+group_label(groups, "zh") := concat("、", sort([_group_names[g].zh | some g in groups]))
+
+group_label(groups, "en") := concat(", ", sort([_group_names[g].en | some g in groups]))
+
+_mid_year_outcome := "not_applicable" if {
+	not eligibility.eligible
+} else := "not_applicable" if {
+	resident.payment_date <= window.end
+} else := "not_applicable" if {
+	count(_groups_now) == 0
+} else := "passed" if {
+	resident.payment_date <= _mid_year.until
+} else := "failed"
+
+# METADATA
+# title: 中途参保
+# description: Groups that may enroll during the year, after the window. 2023 四(二) lists them; 2025 六(二) names 新生儿、政府全额资助 「等」 and the same provincial list is read into it (R-MIDYEAR-GROUPS).
+# custom:
+#   clause: {"2025": 六(二), "2023": 四(二)}
+#   reading: {"2025": R-MIDYEAR-GROUPS}
+#   zh:
+#     passed: "属中途参保人员（%s），%s 可在当年度内（至 %s）参保缴费。"
+#     failed: "属中途参保人员（%s），但 %s 已过当年度（至 %s）。"
+#     not_applicable: "中途参保规定不适用（%s；日期 %s，年度截至 %s）。"
+#   en:
+#     passed: "May enroll mid-year (%s): on %s, within the year (until %s)."
+#     failed: "A mid-year group (%s), but %s is after the year's end (%s)."
+#     not_applicable: "Mid-year enrollment does not apply (%s; date %s, year ends %s)."
+mid_year_enrollment := trail.entry(
+	rego.metadata.chain(),
+	_mid_year_outcome,
+	{
+		"zh": [_label_or_none(_groups_now, "zh"), resident.payment_date, _mid_year.until],
+		"en": [_label_or_none(_groups_now, "en"), resident.payment_date, _mid_year.until],
+	},
+)
+
+_label_or_none(groups, lang) := group_label(groups, lang) if count(groups) > 0
+
+_label_or_none(groups, "zh") := "无" if count(groups) == 0
+
+_label_or_none(groups, "en") := "none" if count(groups) == 0
+
+_full_payment_outcome := "not_applicable" if {
+	accepted == null
+} else := trail.outcome(accepted)
+
+_full_payment_variant := "not_applicable" if {
+	accepted == null
+} else := "passed" if {
+	accepted
+} else := "date_closed" if {
+	not status_on(_paid.date) in {"open", "late", "mid_year"}
+} else := "wrong_amount"
+
+_full_payment_args := [_paid.date, _paid.amount, amount_due_on(_paid.date), status_on(_paid.date)] if resident.has_payment
+
+_full_payment_args := [] if not resident.has_payment
+
+# METADATA
+# title: 一次性足额缴纳全年居民医保费
+# description: The year's contribution is paid once, in full; a part payment (or any other amount than the one due that day) is not the year's contribution (R-EXACT-AMOUNT).
+# custom:
+#   clause: {"2025": 二, "2023": 一}
+#   reading: R-EXACT-AMOUNT
+#   zh:
+#     passed: "%s 缴费 %v 元，等于当日应缴 %v 元，一次性足额缴纳（缴费状态 %s）。"
+#     wrong_amount: "%s 缴费 %v 元，当日应一次性足额缴纳 %v 元，不予确认（缴费状态 %s）。"
+#     date_closed: "%s 缴费 %v 元，但该日不能缴费（应缴 %v，缴费状态 %s）。"
+#     not_applicable: 记录中没有缴费。
+#   en:
+#     passed: "Paid %[2]v yuan on %[1]s, the full %[3]v yuan due that day, in one payment (status %[4]s)."
+#     wrong_amount: "Paid %[2]v yuan on %[1]s, but the full %[3]v yuan due that day must be paid at once; not accepted (status %[4]s)."
+#     date_closed: "Paid %[2]v yuan on %[1]s, a day on which no payment is possible (due %[3]v, status %[4]s)."
+#     not_applicable: The record has no payment.
+one_time_full_payment := trail.entry_with(
+	rego.metadata.chain(),
+	_full_payment_outcome,
+	_full_payment_variant,
+	_full_payment_args,
+	{},
+)

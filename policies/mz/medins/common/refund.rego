@@ -1,0 +1,72 @@
+# Refund of a payment already made (2023 四(三); carried to 2025, which has
+# no refund clause, by R-REFUND-2025): on application, for death, duplicate
+# payment, joining 职工医保 or enrolling elsewhere, before the benefit period
+# begins; never once it has begun.
+package mz.medins.common.refund
+
+import data.mz.medins.common.benefit
+import data.mz.medins.common.payment
+import data.mz.medins.lib.request
+import data.mz.medins.lib.resident
+import data.mz.medins.lib.trail
+
+_p := request.params
+
+_triggers := {t: d | some t in _p.refund.triggers; d := request.events[t]}
+
+_first_trigger := min({d | some _, d in _triggers}) if count(_triggers) > 0
+
+# The person's own benefit start decides (R-REFUND-START); the trigger's
+# date, not the application's, is compared with it (R-REFUND-TRIGGER-DATE).
+_benefit_start := benefit.start if benefit.start != null
+
+_benefit_start := request.params.benefit_year.start if benefit.start == null
+
+eligible := null if {
+	not resident.has_payment
+} else := null if {
+	count(_triggers) == 0
+} else := false if {
+	payment.accepted == false
+} else := _first_trigger < _benefit_start
+
+_variant := "no_case" if {
+	eligible == null
+} else := "not_contribution" if {
+	payment.accepted == false
+} else := "before_benefit" if {
+	eligible
+} else := "after_benefit"
+
+# METADATA
+# title: 退费
+# description: A payment may be refunded on application when the person dies, paid twice, joined 职工医保 or enrolled elsewhere before the benefit period began; not once it has begun.
+# custom:
+#   clause: {"2025": 梅市医保〔2022〕4号 四(三), "2023": 四(三)}
+#   sort_under: {"2025": 六(二)}
+#   reading: {"2025": R-REFUND-2025, "2023": R-REFUND-TRIGGER-DATE}
+#   zh:
+#     before_benefit: "%[1]v 发生退费情形（%[2]v），早于待遇享受期开始日 %[3]v，可依申请退费。"
+#     after_benefit: "%[1]v 发生退费情形（%[2]v），待遇享受期已于 %[3]v 开始，个人缴费不再退回。"
+#     not_contribution: 记录中的缴费未被确认为本年度缴费，不按退费规定处理（应予更正）。
+#     no_case: 没有缴费或没有退费情形，本条不适用。
+#   en:
+#     before_benefit: "A refund case (%[2]v) arose on %[1]v, before the benefit period starts on %[3]v; the payment may be refunded on application."
+#     after_benefit: "A refund case (%[2]v) arose on %[1]v, after the benefit period began on %[3]v; the payment is not refunded."
+#     not_contribution: The record's payment was not accepted as the year's contribution, so the refund rule does not apply (it is corrected instead).
+#     no_case: No payment or no refund case; not applicable.
+refund := trail.entry_with(
+	rego.metadata.chain(),
+	_outcome,
+	_variant,
+	[_first_trigger_or_empty, concat(", ", sort(object.keys(_triggers))), _benefit_start],
+	{},
+)
+
+_first_trigger_or_empty := _first_trigger if count(_triggers) > 0
+
+_first_trigger_or_empty := "" if count(_triggers) == 0
+
+_outcome := "not_applicable" if {
+	_variant in {"no_case", "not_contribution"}
+} else := trail.outcome(eligible)

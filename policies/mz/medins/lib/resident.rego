@@ -1,0 +1,40 @@
+# Facts about the resident that several rules read; no policy numbers.
+package mz.medins.lib.resident
+
+import data.mz.medins.lib.dates
+import data.mz.medins.lib.regions
+import data.mz.medins.lib.request
+
+_r := request.resident
+
+field(name) := object.get(_r, name, null)
+
+hukou_in_meizhou if regions.in_meizhou(_r.hukou_region)
+
+lives_in_meizhou if regions.in_meizhou(_r.residence_region)
+
+is_student if is_object(_r.student)
+
+studies_in_meizhou if regions.in_meizhou(_r.student.school_region)
+
+full_time_or_preschool if _r.student.full_time == true
+
+full_time_or_preschool if _r.student.level == "preschool"
+
+# Full-time pupils and students, and preschool children, at a Meizhou school.
+enrolled_at_meizhou_school if {
+	studies_in_meizhou
+	full_time_or_preschool
+}
+
+has_identity(identity) if identity in request.identities
+
+age_on(date) := dates.age_years(request.birth_date, date)
+
+# The day a payment is made: the record's payment date where it gives one,
+# otherwise as_of (CONTRACT §3, benefit.start).
+payment_date := _r.payment.date
+
+payment_date := request.as_of if not _r.payment
+
+has_payment if is_object(_r.payment)

@@ -1,0 +1,131 @@
+# Format checks of the request, the same as the CLI's (CONTRACT §3): the
+# shared JSON Schemas through json.match_schema, then what a schema cannot
+# say (GB 11643 check digit, a real birth date in the ID number and its
+# agreement with birth_date). Nothing here depends on the policy year.
+package mz.medins.lib.validation
+
+import data.mz.medins.lib.dates
+import data.mz.medins.lib.request
+
+problems contains {"field": "(input)", "message": "the request must be a JSON object"} if not is_object(input)
+
+problems contains problem if {
+	is_object(input)
+	[valid, errors] := json.match_schema(input, data.mz.schemas.request)
+	not valid
+	some error in errors
+	problem := _schema_problem(error, "")
+}
+
+problems contains problem if {
+	is_object(input.resident)
+	[valid, errors] := json.match_schema(input.resident, data.mz.schemas.resident)
+	not valid
+	some error in errors
+	problem := _schema_problem(error, "resident.")
+}
+
+problems contains {"field": "as_of", "message": sprintf("%s is not a real date", [input.as_of])} if {
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, input.as_of)
+	not dates.valid(input.as_of)
+}
+
+_check_digit_types := {"resident_id", "hmt_residence_permit", "foreign_permanent_residence"}
+
+_weights := [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+_check_characters := ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+
+# GB 11643-1999: the 18th character is the ISO 7064 MOD 11-2 check of the 17 before it.
+check_digit(id_number) := _check_characters[total % 11] if {
+	total := sum([p | some i, w in _weights; p := to_number(substring(id_number, i, 1)) * w])
+}
+
+_eighteen_character_id if {
+	input.resident.id_type in _check_digit_types
+	regex.match(`^[0-9]{17}[0-9X]$`, input.resident.id_number)
+}
+
+problems contains problem if {
+	_eighteen_character_id
+	id := input.resident.id_number
+	expected := check_digit(id)
+	expected != substring(id, 17, 1)
+	problem := {
+		"field": "resident.id_number",
+		"message": sprintf("check digit is %s, GB 11643 gives %s for the first 17 characters", [substring(id, 17, 1), expected]),
+	}
+}
+
+problems contains problem if {
+	_eighteen_character_id
+	not request.id_birth_date(input.resident.id_number)
+	problem := {
+		"field": "resident.id_number",
+		"message": sprintf("positions 7-14 (%s) are not a real birth date", [substring(input.resident.id_number, 6, 8)]),
+	}
+}
+
+problems contains problem if {
+	_eighteen_character_id
+	derived := request.id_birth_date(input.resident.id_number)
+	is_string(input.resident.birth_date)
+	input.resident.birth_date != derived
+	problem := {
+		"field": "resident.birth_date",
+		"message": sprintf("%s disagrees with the ID number, which gives %s", [input.resident.birth_date, derived]),
+	}
+}
+
+problems contains problem if {
+	is_string(input.as_of)
+	born := request.birth_date
+	dates.valid(born)
+	dates.valid(input.as_of)
+	born > input.as_of
+	problem := {
+		"field": "resident.birth_date",
+		"message": sprintf("%s is after as_of %s", [born, input.as_of]),
+	}
+}
+
+problems contains problem if {
+	amount := input.resident.payment.amount
+	is_number(amount)
+	amount * 100 != round(amount * 100)
+	problem := {"field": "resident.payment.amount", "message": sprintf("%v yuan has more than two decimals", [amount])}
+}
+
+# gojsonschema reports a failed if/then or allOf as an extra summary error
+# beside the real one; the real one is enough.
+_summary_types := {"condition_then", "condition_else", "number_all_of", "number_any_of", "number_one_of"}
+
+_schema_problem(error, prefix) := {"field": concat("", [prefix, field]), "message": message} if {
+	not error.type in _summary_types
+	[field, message] := _located(error)
+}
+
+_located(error) := [_join(error.field, name), "is not a known field"] if {
+	error.type == "additional_property_not_allowed"
+	[_, name] := regex.find_all_string_submatch_n(`^Additional property (.+) is not allowed$`, error.desc, 1)[0]
+}
+
+_located(error) := [_join(error.field, name), "is required"] if {
+	error.type == "required"
+	[_, name] := regex.find_all_string_submatch_n(`^(.+) is required$`, error.desc, 1)[0]
+}
+
+_located(error) := [_index_path(error.field), error.desc] if {
+	not error.type in {"additional_property_not_allowed", "required"}
+}
+
+_join("(root)", name) := name
+
+_join("(Root)", name) := name
+
+_join(parent, name) := concat(".", [_index_path(parent), name]) if not parent in {"(root)", "(Root)"}
+
+# gojsonschema writes identities.0; the CLI writes identities[0].
+_index_path(field) := regex.replace(field, `\.([0-9]+)`, "[$1]")
+
+problem_list := [p | some p in problems]

@@ -1,0 +1,14 @@
+# The rule packages written for one notice only, by policy year. A new year
+# adds its lines here beside its params/<year>/data.yaml. (A dynamic
+# data.mz.medins[...] reference would include the decision itself and is a
+# recursion error, hence one explicit map.) Eligibility reads only the
+# categories; the decision's trail reads whole year packages.
+package mz.medins.years
+
+category_packages["2025"] := data.mz.medins.y2025.categories
+
+category_packages["2023"] := data.mz.medins.y2023.categories
+
+packages["2025"] := data.mz.medins.y2025
+
+packages["2023"] := data.mz.medins.y2023
