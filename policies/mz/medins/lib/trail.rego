@@ -31,7 +31,7 @@ entry_with(chain, outcome, variant, args, extra) := object.union(base, extra) if
 			},
 			"order": _order(section, annotations.custom),
 		},
-		_reading(annotations.custom),
+		_reading(annotations.custom, outcome),
 	)
 }
 
@@ -64,7 +64,10 @@ _message(templates, variant, _) := sprintf("(no message for %s)", [variant]) if 
 	not templates[variant]
 }
 
-_reading(custom) := _reading_value(object.get(custom, "reading", null))
+# A not-applicable entry rests on no reading, so it names none.
+_reading(custom, outcome) := _reading_value(object.get(custom, "reading", null)) if outcome != "not_applicable"
+
+_reading(_, "not_applicable") := {}
 
 _reading_value(reading) := {"reading": reading} if is_string(reading)
 

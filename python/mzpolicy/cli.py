@@ -1,0 +1,198 @@
+"""mzpolicy command line (CONTRACT.md §4).
+
+Exit codes: 0 a decision was made; 2 bad input or usage (a message naming
+the field on stderr); 3 OPA unreachable or the policy failed. On 2 and 3
+nothing is written to stdout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import records, render
+from .opa import OPAError, connect
+
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+class BadInput(click.ClickException):
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class PolicyUnavailable(click.ClickException):
+    exit_code = 3
+
+
+def today_in_shanghai() -> str:
+    """--as-of default: today in Asia/Shanghai (UTC+8 all year, no DST)."""
+    return dt.datetime.now(CHINA_STANDARD_TIME).date().isoformat()
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat() if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: str) -> str:
+    raise click.BadParameter(f"{value!r} is not a real date in YYYY-MM-DD form")
+
+
+def _token() -> str | None:
+    return os.environ.get("MZPOLICY_OPA_TOKEN") or None
+
+
+def decide(request: dict[str, Any], opa_url: str | None) -> dict[str, Any]:
+    """Validate, ask OPA, and turn the decision's defined errors into exceptions."""
+    try:
+        records.validate(request)
+    except records.InputError as exc:
+        raise BadInput(f"invalid input: {exc.one_line()}") from None
+    try:
+        with connect(opa_url, token=_token()) as client:
+            decision = client.decide(request)
+    except OPAError as exc:
+        raise PolicyUnavailable(str(exc)) from None
+    raise_for_error(decision)
+    return decision
+
+
+def raise_for_error(decision: dict[str, Any]) -> None:
+    error = decision.get("error")
+    if not error:
+        return
+    if error.get("code") == "year_not_loaded":
+        message = f"policy year {error['policy_year']} is not loaded; loaded years: " + ", ".join(
+            map(str, error["loaded_years"])
+        )
+        if error.get("hint"):
+            message += f". {error['hint']}"
+        raise BadInput(message)
+    if error.get("code") == "invalid_input":
+        problems = [records.Problem(p["field"], p["message"]) for p in error["problems"]]
+        raise BadInput(f"invalid input: {records.InputError(problems).one_line()}")
+    raise PolicyUnavailable(f"the policy answered with an unknown error: {error}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mzpolicy")
+def main() -> None:
+    """Meizhou urban-rural resident basic medical insurance (梅州市城乡居民医保):
+    enrollment, fee and subsidy decisions made by Open Policy Agent."""
+
+
+@main.command("eval")
+@click.argument("record", type=str)
+@click.option(
+    "--as-of",
+    callback=_iso_date,
+    envvar="MZPOLICY_AS_OF",
+    help="Date to decide on (YYYY-MM-DD). Default: today in Asia/Shanghai.",
+)
+@click.option(
+    "--year",
+    "policy_year",
+    type=click.IntRange(1990, 2100),
+    envvar="MZPOLICY_YEAR",
+    help="Policy year. Default: from --as-of (September on: next year).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    envvar="MZPOLICY_FORMAT",
+    show_default=True,
+    help="Output format; json prints exactly the decision.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    envvar="MZPOLICY_LANG",
+    show_default=True,
+    help="Language of text and markdown output.",
+)
+@click.option(
+    "--opa-url",
+    envvar="MZPOLICY_OPA_URL",
+    help="Ask this OPA server instead of starting the pinned one (MZPOLICY_OPA_TOKEN is sent).",
+)
+def eval_command(
+    record: str, as_of: str | None, policy_year: int | None, fmt: str, lang: str, opa_url: str | None
+) -> None:
+    """Decide for one resident record.
+
+    RECORD is a YAML or JSON file holding a resident record (CONTRACT.md §2)
+    or a whole request (as_of, policy_year, resident); '-' reads standard
+    input. Flags override the file. Without --opa-url the pinned OPA is
+    started on a free loopback port and stopped afterwards.
+    """
+    stdin_text = sys.stdin.read() if record == "-" else None
+    try:
+        document = records.load(record, stdin_text)
+        request = records.build_request(document, as_of=as_of, policy_year=policy_year)
+    except records.InputError as exc:
+        raise BadInput(f"invalid input: {exc.one_line()}") from None
+    request.setdefault("as_of", today_in_shanghai())
+    decision = decide(request, opa_url)
+    name = request["resident"].get("name")
+    click.echo(render.render(decision, fmt, lang, name), nl=False)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@main.command()
+@click.option("--addr", default="127.0.0.1:8181", show_default=True, help="host:port to listen on.")
+@click.option(
+    "--token-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File holding the bearer token that reads need (else MZPOLICY_OPA_TOKEN).",
+)
+def serve(addr: str, token_file: Path | None) -> None:
+    """Run the OPA decision server with the project's policies, in the foreground.
+
+    Other services POST {"input": request} to /v1/data/mz/medins/decision.
+    Writing policies or data through the API is always refused; reads need
+    the token when one is configured; without a token only loopback is served.
+    """
+    from .opa import server_command
+    from .paths import ROOT
+
+    token = token_file.read_text(encoding="utf-8").strip() if token_file else (_token() or "")
+    host = addr.rsplit(":", 1)[0].strip("[]")
+    if not token and not _is_loopback(host):
+        raise BadInput(f"refusing to listen on {addr} without a token: set --token-file or MZPOLICY_OPA_TOKEN")
+    env = dict(os.environ, MZPOLICY_OPA_TOKEN=token)
+    command = server_command(
+        addr, ["--authentication=token", "--authorization=basic", "--bundle", str(ROOT / "opa" / "authz")]
+    )
+    click.echo(f"mzpolicy: serving decisions on http://{addr}/v1/data/mz/medins/decision", err=True)
+    try:
+        os.execve(command[0], command, env)
+    except OSError as exc:
+        raise PolicyUnavailable(f"cannot start OPA {command[0]}: {exc.strerror}") from None
+
+
+if __name__ == "__main__":
+    main()

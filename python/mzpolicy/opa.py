@@ -1,0 +1,200 @@
+"""The OPA server: start the pinned one embedded, or reach a given one, and ask it.
+
+Decisions come only from OPA (data.mz.medins.decision); this module moves
+JSON and turns transport failures into OPAError (CLI exit 3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from opa_client.opa import OpaClient
+
+from .paths import POLICIES, opa_binary
+
+DECISION_PACKAGE = "mz.medins"
+DECISION_RULE = "decision"
+
+
+class OPAError(Exception):
+    """OPA could not be reached, or the policy failed to answer."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str
+    port: int
+    ssl: bool = False
+
+    @classmethod
+    def parse(cls, url: str) -> Endpoint:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{url!r} is not an http(s)://host:port URL")
+        port = parts.port or (443 if parts.scheme == "https" else 8181)
+        return cls(parts.hostname, port, parts.scheme == "https")
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.port}"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_command(addr: str, extra: list[str] | None = None) -> list[str]:
+    """The one way this project runs OPA: bundle mode over policies/ (DESIGN.md)."""
+    return [
+        str(opa_binary()),
+        "run",
+        "--server",
+        "--skip-version-check",
+        "--log-level",
+        "error",
+        "--addr",
+        addr,
+        *(extra or []),
+        "--bundle",
+        str(POLICIES),
+    ]
+
+
+def _check_binary() -> None:
+    binary = opa_binary()
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        raise OPAError(f"the pinned OPA is not at {binary}; run ./scripts/setup (or set MZPOLICY_OPA_BIN)")
+
+
+def _wait_healthy(proc: subprocess.Popen, endpoint: Endpoint, timeout: float) -> bool:
+    """Poll /health until OPA answers (True) or the process dies (False)."""
+    deadline = time.monotonic() + timeout
+    url = f"{endpoint.url}/health"
+    with requests.Session() as session:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                return False
+            with contextlib.suppress(requests.RequestException):
+                if session.get(url, timeout=0.5).status_code == 200:
+                    return True
+            time.sleep(0.01)
+    raise OPAError(f"OPA did not become healthy within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def embedded_server(timeout: float = 20.0) -> Iterator[Endpoint]:
+    """Start the pinned OPA on a free loopback port; always stop it.
+
+    OPA logs ':0' rather than the port it takes, so the port is chosen here;
+    if another process takes it first, OPA exits and one more port is tried.
+    """
+    _check_binary()
+    for attempt in range(2):
+        endpoint = Endpoint("127.0.0.1", _free_port())
+        proc = subprocess.Popen(
+            server_command(f"{endpoint.host}:{endpoint.port}"),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # Ctrl-C reaches us; we stop OPA in finally
+        )
+        try:
+            if _wait_healthy(proc, endpoint, timeout):
+                yield endpoint
+                return
+            stderr = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
+            if attempt == 1:
+                raise OPAError(f"OPA failed to start: {stderr or 'exit code ' + str(proc.returncode)}")
+        finally:
+            _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.stderr:
+        proc.stderr.close()
+
+
+class DecisionClient:
+    """Asks data.mz.medins.decision through opa-python-client."""
+
+    def __init__(self, endpoint: Endpoint, token: str | None = None, timeout: float = 30.0, retries: int = 0):
+        self.endpoint = endpoint
+        self._client = OpaClient(
+            host=endpoint.host,
+            port=endpoint.port,
+            ssl=endpoint.ssl,
+            token=token,
+            timeout=timeout,
+            retries=retries,
+        )
+
+    def close(self) -> None:
+        self._client.close_connection()
+
+    def __enter__(self) -> DecisionClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def decide(self, request: dict[str, Any]) -> dict[str, Any]:
+        try:
+            answer = self._client.query_rule(input_data=request, package_path=DECISION_PACKAGE, rule_name=DECISION_RULE)
+        except requests.HTTPError as exc:
+            raise OPAError(f"OPA at {self.endpoint.url} refused the query: {_opa_message(exc.response)}") from None
+        except requests.RequestException as exc:
+            raise OPAError(f"OPA at {self.endpoint.url} could not be reached: {type(exc).__name__}") from None
+        if "result" not in answer:
+            raise OPAError(
+                f"OPA at {self.endpoint.url} has no decision at data.mz.medins.decision (policy not loaded?)"
+            )
+        return answer["result"]
+
+    def loaded_years(self) -> list[int]:
+        answer = self._client.query_rule(input_data={}, package_path=DECISION_PACKAGE, rule_name="loaded_years")
+        return answer.get("result", [])
+
+
+def _opa_message(response: requests.Response | None) -> str:
+    if response is None:
+        return "no response"
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    return f"HTTP {response.status_code} {body.get('code', '')}: {body.get('message', '')}".strip()
+
+
+@contextlib.contextmanager
+def connect(opa_url: str | None, token: str | None = None) -> Iterator[DecisionClient]:
+    """A client for --opa-url, or for an embedded server started for the call."""
+    if opa_url:
+        try:
+            endpoint = Endpoint.parse(opa_url)
+        except ValueError as exc:
+            raise OPAError(str(exc)) from None
+        with DecisionClient(endpoint, token=token) as client:
+            yield client
+        return
+    with embedded_server() as endpoint, DecisionClient(endpoint) as client:
+        yield client
