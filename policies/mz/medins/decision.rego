@@ -12,13 +12,27 @@ import data.mz.medins.common.payment
 import data.mz.medins.common.refund
 import data.mz.medins.lib.request
 import data.mz.medins.lib.validation
-import data.mz.medins.years
+import data.mz.medins.lib.years
 
+# METADATA
+# title: 已载入的医保年度
+# description: The policy years this bundle can decide (CONTRACT §1); a request for another year is answered with year_not_loaded.
+# custom:
+#   clause: {"2025": 一, "2023": 一}
+#   zh: 本决策服务已载入的医保年度。
+#   en: The policy years this decision service holds.
 loaded_years := request.loaded_years
 
+# METADATA
+# title: 城乡居民医保参保缴费决定
+# description: The whole decision for one resident on one date (CONTRACT §3), or a defined error.
+# custom:
+#   clause: {"2025": 一, "2023": 一}
+#   zh: 一名居民在某一日期的参保、缴费、资助与待遇决定。
+#   en: The enrollment, payment, subsidy and benefit decision for one resident on one date.
 decision := {"error": {"code": "invalid_input", "problems": validation.problem_list}} if {
 	count(validation.problems) > 0
-} else := {"error": year_not_loaded} if {
+} else := {"error": _year_not_loaded} if {
 	not request.year_loaded
 } else := _decision
 
@@ -32,7 +46,7 @@ _still_open_years := [y |
 	request.as_of <= max({p.mid_year_enrollment.until} | {t.until | some t in object.get(p, ["late_payment", "tiers"], [])})
 ]
 
-year_not_loaded := object.union(
+_year_not_loaded := object.union(
 	{
 		"code": "year_not_loaded",
 		"policy_year": request.policy_year,
@@ -78,7 +92,7 @@ _decision := {
 	"channels": channels.channels,
 	"enrollment": enrollment.place,
 	"refund": {"eligible": refund.eligible},
-	"trail": trail,
+	"trail": _trail,
 }
 
 # CONTRACT §3, "ineligible": no categories, no assistance, no wait.
@@ -132,6 +146,6 @@ _entries contains entry if {
 	is_string(entry.outcome)
 }
 
-trail := [object.remove(entry, ["order"]) |
+_trail := [object.remove(entry, ["order"]) |
 	some [_, _, entry] in sort([[e.order, e.rule, e] | some e in _entries])
 ]

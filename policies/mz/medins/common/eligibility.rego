@@ -5,7 +5,7 @@ package mz.medins.common.eligibility
 
 import data.mz.medins.lib.request
 import data.mz.medins.lib.trail
-import data.mz.medins.years
+import data.mz.medins.lib.years
 
 _year_categories := years.category_packages[request.year_key]
 

@@ -82,6 +82,10 @@ accepted := null if {
 	not status_on(_paid.date) in {"open", "late", "mid_year"}
 } else := _paid.amount == amount_due_on(_paid.date)
 
+default _as_of_in_window := false
+
+_as_of_in_window if dates.within(request.as_of, window.start, window.end)
+
 # METADATA
 # title: 集中缴费期
 # custom:
@@ -94,7 +98,7 @@ accepted := null if {
 #     failed: The collection window runs from %s to %s; %s is outside it.
 collection_window := trail.entry(
 	rego.metadata.chain(),
-	trail.outcome(dates.within(request.as_of, window.start, window.end)),
+	trail.outcome(_as_of_in_window),
 	[window.start, window.end, request.as_of],
 )
 

@@ -3,7 +3,7 @@
 # data.mz.medins[...] reference would include the decision itself and is a
 # recursion error, hence one explicit map.) Eligibility reads only the
 # categories; the decision's trail reads whole year packages.
-package mz.medins.years
+package mz.medins.lib.years
 
 category_packages["2025"] := data.mz.medins.y2025.categories
 

@@ -1,0 +1,81 @@
+"""The lint Regal's custom/missing-metadata would give: every public rule
+(name not starting with _) of every non-test policy file outside lib/ has
+METADATA with title, custom.clause (a map from policy year to section),
+custom.zh and custom.en on at least one of its definitions. Built on
+`opa parse`, since `opa inspect` lists only rules that have METADATA."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mzpolicy.paths import POLICIES, opa_binary
+
+POLICY_FILES = sorted(
+    p
+    for p in (POLICIES / "mz" / "medins").rglob("*.rego")
+    if not p.name.endswith("_test.rego") and "lib" not in p.relative_to(POLICIES).parts
+)
+
+
+def _parse(path: Path) -> dict:
+    out = subprocess.run(
+        [str(opa_binary()), "parse", "--format", "json", "--json-include", "annotations", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def _rule_name(rule: dict) -> str:
+    ref = rule["head"].get("ref") or [{"value": rule["head"]["name"]}]
+    return ref[0]["value"]
+
+
+def _public_rules(module: dict) -> dict[str, list[dict]]:
+    rules: dict[str, list[dict]] = {}
+    for rule in module.get("rules", []):
+        name = _rule_name(rule)
+        if name.startswith("_"):
+            continue
+        rules.setdefault(name, []).append(rule)
+    return rules
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
+def test_every_public_rule_carries_its_clause(path):
+    module = _parse(path)
+    missing = []
+    for name, definitions in _public_rules(module).items():
+        ok = False
+        for d in definitions:
+            for a in d.get("annotations", []) or []:
+                custom = a.get("custom") or {}
+                clause = custom.get("clause")
+                if (
+                    a.get("title")
+                    and isinstance(clause, dict)
+                    and clause
+                    and all(re.fullmatch(r"\d{4}", k) for k in clause)
+                    and custom.get("zh")
+                    and custom.get("en")
+                ):
+                    ok = True
+        if not ok:
+            missing.append(name)
+    assert not missing, f"{path.name}: rules without title/custom.clause/zh/en METADATA: {missing}"
+
+
+def test_the_lint_finds_a_rule_without_metadata(tmp_path):
+    bad = tmp_path / "bad.rego"
+    bad.write_text(
+        'package x\n\nimport data.mz.medins.lib.trail\n\nr := trail.entry(rego.metadata.chain(), "passed", [])\n'
+    )
+    module = _parse(bad)
+    ((name, definitions),) = _public_rules(module).items()
+    assert name == "r" and not any(d.get("annotations") for d in definitions)
