@@ -7,17 +7,18 @@ nothing is written to stdout.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import records, render
-from .opa import OPAError, connect
+from .opa import EmbeddedServer, OPAError, connect
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
@@ -55,14 +56,16 @@ def _token() -> str | None:
     return os.environ.get("MZPOLICY_OPA_TOKEN") or None
 
 
-def decide(request: dict[str, Any], opa_url: str | None) -> dict[str, Any]:
+def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer | None = None) -> dict[str, Any]:
     """Validate, ask OPA, and turn the decision's defined errors into exceptions."""
+    from . import records
+
     try:
         records.validate(request)
     except records.InputError as exc:
         raise BadInput(f"invalid input: {exc.one_line()}") from None
     try:
-        with connect(opa_url, token=_token()) as client:
+        with connect(opa_url, token=_token(), server=server) as client:
             decision = client.decide(request)
     except OPAError as exc:
         raise PolicyUnavailable(str(exc)) from None
@@ -71,6 +74,8 @@ def decide(request: dict[str, Any], opa_url: str | None) -> dict[str, Any]:
 
 
 def raise_for_error(decision: dict[str, Any]) -> None:
+    from . import records
+
     error = decision.get("error")
     if not error:
         return
@@ -141,16 +146,30 @@ def eval_command(
     input. Flags override the file. Without --opa-url the pinned OPA is
     started on a free loopback port and stopped afterwards.
     """
-    stdin_text = sys.stdin.read() if record == "-" else None
-    try:
-        document = records.load(record, stdin_text)
-        request = records.build_request(document, as_of=as_of, policy_year=policy_year)
-    except records.InputError as exc:
-        raise BadInput(f"invalid input: {exc.one_line()}") from None
-    request.setdefault("as_of", today_in_shanghai())
-    decision = decide(request, opa_url)
+    with EmbeddedServer() if not opa_url else _no_server() as server:
+        # The embedded OPA boots while the record is read and the libraries load.
+        try:
+            if server is not None:
+                server.start()
+        except OPAError as exc:
+            raise PolicyUnavailable(str(exc)) from None
+        from . import records, render
+
+        stdin_text = sys.stdin.read() if record == "-" else None
+        try:
+            document = records.load(record, stdin_text)
+            request = records.build_request(document, as_of=as_of, policy_year=policy_year)
+        except records.InputError as exc:
+            raise BadInput(f"invalid input: {exc.one_line()}") from None
+        request.setdefault("as_of", today_in_shanghai())
+        decision = decide(request, opa_url, server)
     name = request["resident"].get("name")
     click.echo(render.render(decision, fmt, lang, name), nl=False)
+
+
+@contextlib.contextmanager
+def _no_server() -> Iterator[None]:
+    yield None
 
 
 def _is_loopback(host: str) -> bool:

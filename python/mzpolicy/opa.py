@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from opa_client.opa import OpaClient
-
 from .paths import POLICIES, opa_binary
+
+# requests and opa_client (which imports aiohttp) cost ~200 ms to import; they
+# are imported where first needed so that the CLI can start OPA before paying
+# for them and the two overlap.
 
 DECISION_PACKAGE = "mz.medins"
 DECISION_RULE = "decision"
@@ -78,47 +79,77 @@ def _check_binary() -> None:
         raise OPAError(f"the pinned OPA is not at {binary}; run ./scripts/setup (or set MZPOLICY_OPA_BIN)")
 
 
-def _wait_healthy(proc: subprocess.Popen, endpoint: Endpoint, timeout: float) -> bool:
-    """Poll /health until OPA answers (True) or the process dies (False)."""
-    deadline = time.monotonic() + timeout
-    url = f"{endpoint.url}/health"
-    with requests.Session() as session:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                return False
-            with contextlib.suppress(requests.RequestException):
-                if session.get(url, timeout=0.5).status_code == 200:
-                    return True
-            time.sleep(0.01)
-    raise OPAError(f"OPA did not become healthy within {timeout:.0f} s")
+def _healthy(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=0.5) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
-@contextlib.contextmanager
-def embedded_server(timeout: float = 20.0) -> Iterator[Endpoint]:
-    """Start the pinned OPA on a free loopback port; always stop it.
+class EmbeddedServer:
+    """The pinned OPA on a free loopback port: start() returns at once,
+    ready() waits for /health, stop() always ends it (also on Ctrl-C, since
+    the context manager's exit runs on KeyboardInterrupt).
 
     OPA logs ':0' rather than the port it takes, so the port is chosen here;
     if another process takes it first, OPA exits and one more port is tried.
     """
-    _check_binary()
-    for attempt in range(2):
-        endpoint = Endpoint("127.0.0.1", _free_port())
-        proc = subprocess.Popen(
-            server_command(f"{endpoint.host}:{endpoint.port}"),
+
+    def __init__(self, timeout: float = 20.0):
+        self.timeout = timeout
+        self.proc: subprocess.Popen | None = None
+        self.endpoint: Endpoint | None = None
+
+    def start(self) -> EmbeddedServer:
+        _check_binary()
+        self.endpoint = Endpoint("127.0.0.1", _free_port())
+        self.proc = subprocess.Popen(
+            server_command(f"{self.endpoint.host}:{self.endpoint.port}"),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            start_new_session=True,  # Ctrl-C reaches us; we stop OPA in finally
+            start_new_session=True,  # our Ctrl-C handling stops it, not a stray SIGINT
         )
-        try:
-            if _wait_healthy(proc, endpoint, timeout):
-                yield endpoint
-                return
-            stderr = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
+        return self
+
+    def ready(self) -> Endpoint:
+        assert self.proc is not None and self.endpoint is not None, "start() first"
+        for attempt in range(2):
+            deadline = time.monotonic() + self.timeout
+            url = f"{self.endpoint.url}/health"
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                if _healthy(url):
+                    return self.endpoint
+                time.sleep(0.005)
+            if self.proc.poll() is None:
+                raise OPAError(f"OPA did not become healthy within {self.timeout:.0f} s")
+            stderr = self.proc.stderr.read().decode("utf-8", "replace").strip() if self.proc.stderr else ""
+            self.stop()
             if attempt == 1:
-                raise OPAError(f"OPA failed to start: {stderr or 'exit code ' + str(proc.returncode)}")
-        finally:
-            _stop(proc)
+                raise OPAError(f"OPA failed to start: {stderr or 'exit code ' + str(self.proc.returncode)}")
+            self.start()
+        raise AssertionError("unreachable")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            _stop(self.proc)
+
+    def __enter__(self) -> EmbeddedServer:
+        """Arms the cleanup; start() is the caller's, so that it can be timed."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def embedded_server(timeout: float = 20.0) -> Iterator[Endpoint]:
+    """Start the pinned OPA, wait until it answers, and always stop it."""
+    with EmbeddedServer(timeout) as server:
+        yield server.start().ready()
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -138,6 +169,8 @@ class DecisionClient:
     """Asks data.mz.medins.decision through opa-python-client."""
 
     def __init__(self, endpoint: Endpoint, token: str | None = None, timeout: float = 30.0, retries: int = 0):
+        from opa_client.opa import OpaClient
+
         self.endpoint = endpoint
         self._client = OpaClient(
             host=endpoint.host,
@@ -158,6 +191,8 @@ class DecisionClient:
         self.close()
 
     def decide(self, request: dict[str, Any]) -> dict[str, Any]:
+        import requests
+
         try:
             answer = self._client.query_rule(input_data=request, package_path=DECISION_PACKAGE, rule_name=DECISION_RULE)
         except requests.HTTPError as exc:
@@ -175,7 +210,7 @@ class DecisionClient:
         return answer.get("result", [])
 
 
-def _opa_message(response: requests.Response | None) -> str:
+def _opa_message(response: Any) -> str:
     if response is None:
         return "no response"
     try:
@@ -186,8 +221,11 @@ def _opa_message(response: requests.Response | None) -> str:
 
 
 @contextlib.contextmanager
-def connect(opa_url: str | None, token: str | None = None) -> Iterator[DecisionClient]:
-    """A client for --opa-url, or for an embedded server started for the call."""
+def connect(
+    opa_url: str | None, token: str | None = None, server: EmbeddedServer | None = None
+) -> Iterator[DecisionClient]:
+    """A client for --opa-url, or for an embedded server (started here unless
+    the caller started one already, to overlap its boot with other work)."""
     if opa_url:
         try:
             endpoint = Endpoint.parse(opa_url)
@@ -196,5 +234,8 @@ def connect(opa_url: str | None, token: str | None = None) -> Iterator[DecisionC
         with DecisionClient(endpoint, token=token) as client:
             yield client
         return
-    with embedded_server() as endpoint, DecisionClient(endpoint) as client:
-        yield client
+    with contextlib.ExitStack() as stack:
+        if server is None:
+            server = stack.enter_context(EmbeddedServer()).start()
+        with DecisionClient(server.ready()) as client:
+            yield client

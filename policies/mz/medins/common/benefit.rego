@@ -35,7 +35,7 @@ _waits if {
 # (R-WAIT-NEVER); an unknown history adds nothing (CONTRACT §2).
 _last_covered := max({y | some y in request.enrolled_years; y < request.policy_year})
 
-break_years := (request.policy_year - 1) - _last_covered if {
+_break_years := (request.policy_year - 1) - _last_covered if {
 	request.history_known
 	_last_covered
 } else := 0
@@ -46,16 +46,22 @@ _repair_credit := min([_repaired, _wait.repair_max_years]) * _wait.repair_months
 
 _repair_credit := 0 if not _last_covered
 
-variable_months := max([0, (break_years * _wait.variable_months_per_break_year) - _repair_credit]) if _waits
+_variable_months := max([0, (_break_years * _wait.variable_months_per_break_year) - _repair_credit]) if _waits
 
-variable_months := 0 if not _waits
+_variable_months := 0 if not _waits
 
-fixed_months := _wait.fixed_months if _waits
+_fixed_months := _wait.fixed_months if _waits
 
-fixed_months := 0 if not _waits
+_fixed_months := 0 if not _waits
 
-_uncapped := fixed_months + variable_months
+_uncapped := _fixed_months + _variable_months
 
+# METADATA
+# title: 待遇等待期月数
+# custom:
+#   clause: {"2025": 六(二)}
+#   zh: 补缴参保人员的待遇等待期（固定加变动，按上限截取）。
+#   en: "Months of waiting for a late enrollee (fixed plus variable, capped where a cap is set)."
 waiting_months := min([_uncapped, _wait.max_total_months]) if is_number(_wait.max_total_months)
 
 waiting_months := _uncapped if _wait.max_total_months == null
@@ -70,18 +76,24 @@ _exempt_reason := "newborn" if {
 	_status == "mid_year"
 } else := null
 
+# METADATA
+# title: 待遇等待期的构成
+# custom:
+#   clause: {"2025": 六(二), "2023": 四(二)}
+#   zh: 固定等待期、变动等待期、断保年数和免设等待期的原因。
+#   en: "The fixed and variable parts, the years of broken coverage and why no wait applies."
 waiting := {
-	"fixed_months": fixed_months,
-	"variable_months": variable_months,
+	"fixed_months": _fixed_months,
+	"variable_months": _variable_months,
 	"exempt_reason": _exempt_reason,
-	"break_years": break_years,
+	"break_years": _break_years,
 	"history_known": request.history_known,
 } if {
 	_wait
 	request.history_known
 } else := {
-	"fixed_months": fixed_months,
-	"variable_months": variable_months,
+	"fixed_months": _fixed_months,
+	"variable_months": _variable_months,
 	"exempt_reason": _exempt_reason,
 	"break_years": null,
 	"history_known": false,
@@ -160,7 +172,7 @@ waiting_period_length := trail.entry_with(
 	rego.metadata.chain(),
 	"passed",
 	_history_variant,
-	[fixed_months, _last_covered_or_empty, break_years, _repaired_or_empty, variable_months, waiting_months],
+	[_fixed_months, _last_covered_or_empty, _break_years, _repaired_or_empty, _variable_months, waiting_months],
 	{},
 ) if _waits
 
@@ -201,10 +213,22 @@ _has_benefit if {
 	payment.accepted != false
 }
 
+# METADATA
+# title: 待遇享受开始日
+# custom:
+#   clause: {"2025": 四, "2023": 四(二)}
+#   zh: 按缴费日计算的待遇享受开始日；无待遇时为空。
+#   en: "The first day of benefits for a payment on the payment day; null where there is none."
 start := _start if _has_benefit
 
 start := null if not _has_benefit
 
+# METADATA
+# title: 待遇享受结束日
+# custom:
+#   clause: {"2025": 四, "2023": 四(二)}
+#   zh: 待遇享受期的最后一日；无待遇时为空。
+#   en: "The last day of benefits; null where there is none."
 end := _year.end if _has_benefit
 
 end := null if not _has_benefit

@@ -28,6 +28,12 @@ _open(channel) if _has(channel.requires)
 
 # The fully subsidised pay nothing through any channel (「除享受政府全额资助
 # 参保的特殊人群外」); the ineligible have nothing to pay.
+# METADATA
+# title: 可用缴费渠道
+# custom:
+#   clause: {"2025": 五(一), "2023": 三(一)}
+#   zh: 居民可用的缴费渠道代码；全额资助或不属参保对象时为空。
+#   en: "Channel codes open to the resident; empty for the fully subsidised and the not covered."
 channels := [] if {
 	not eligibility.eligible
 } else := [] if {

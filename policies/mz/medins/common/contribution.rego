@@ -4,16 +4,35 @@
 package mz.medins.common.contribution
 
 import data.mz.medins.common.eligibility
+import data.mz.medins.lib.names
 import data.mz.medins.lib.request
 import data.mz.medins.lib.resident
 import data.mz.medins.lib.trail
 
 _p := request.params
 
+# METADATA
+# title: 筹资标准
+# custom:
+#   clause: {"2025": 二, "2023": 一}
+#   zh: 每人每年筹资标准；通知未规定时为空。
+#   en: "The per-person standard for the year; null where the notice states none."
 total := object.get(_p.contribution, "total", null)
 
+# METADATA
+# title: 财政补助
+# custom:
+#   clause: {"2025": 二, "2023": 一}
+#   zh: 每人每年财政补助；通知未规定时为空。
+#   en: "The fiscal subsidy per person; null where the notice states none."
 fiscal_subsidy := object.get(_p.contribution, "fiscal_subsidy", null)
 
+# METADATA
+# title: 个人缴费标准
+# custom:
+#   clause: {"2025": 二, "2023": 一}
+#   zh: 每人每年个人缴费标准。
+#   en: "The individual share per person per year."
 individual := _p.contribution.individual
 
 _standard_variant := "with_total" if total != null
@@ -53,9 +72,7 @@ _assistance_outcome := "not_applicable" if {
 	not _recognised_locally
 } else := "passed"
 
-_identity_names(ids, lang) := concat("、", sort([data.mz.reference.identities[i][lang] | some i in ids])) if lang == "zh"
-
-_identity_names(ids, lang) := concat(", ", sort([data.mz.reference.identities[i][lang] | some i in ids])) if lang == "en"
+_identity_names(ids, lang) := names.list("identities", ids, lang)
 
 # METADATA
 # title: 医疗救助全额资助个人缴费
@@ -169,12 +186,30 @@ _priority := ["medical_assistance", "county_government"]
 
 _chosen := [s | some s in _priority; s in _sources][0]
 
+# METADATA
+# title: 个人缴费的全额资助
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   zh: 由医疗救助或县级政府全额资助的个人缴费，按优先次序只取一个来源。
+#   en: "The individual share paid in full by medical assistance or the county, one source by priority."
 assistance := {"source": _chosen, "amount": individual} if count(_sources) > 0
 
 assistance := null if count(_sources) == 0
 
+# METADATA
+# title: 政府全额资助参保
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   zh: 个人缴费由医疗救助或县级政府全额资助。
+#   en: "The individual share is paid in full by medical assistance or the county."
 fully_funded if count(_sources) > 0
 
+# METADATA
+# title: 个人应缴
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   zh: 扣除全额资助后个人应缴的全年费用；不属参保对象时为空。
+#   en: "What the resident pays for the year after any full subsidy; null when not covered."
 individual_due := individual - assistance.amount if {
 	eligibility.eligible
 	assistance != null

@@ -13,6 +13,12 @@ _year_categories := {} if not years.category_packages[request.year_key]
 
 _category_entries := object.union(data.mz.medins.common.categories, _year_categories)
 
+# METADATA
+# title: 参保对象类别
+# custom:
+#   clause: {"2025": 一, "2023": 一}
+#   zh: 居民符合的参保对象类别（规则名）。
+#   en: "The 参保对象 categories the resident falls in (rule names)."
 categories := sort([name |
 	some name, entry in _category_entries
 	is_object(entry)
@@ -27,6 +33,12 @@ _failed_conditions := [entry.rule |
 
 default eligible := false
 
+# METADATA
+# title: 可否参加本市居民医保
+# custom:
+#   clause: {"2025": 一, "2023": 一}
+#   zh: 至少符合一类参保对象且满足全部条件。
+#   en: "At least one category fits and no condition fails."
 eligible if {
 	count(categories) > 0
 	count(_failed_conditions) == 0

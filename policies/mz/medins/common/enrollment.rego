@@ -41,6 +41,12 @@ _is_student_enrollment if {
 	count(_cats) > 0
 }
 
+# METADATA
+# title: 参保地与参保依据
+# custom:
+#   clause: {"2025": 五(二), "2023": 三(二)}
+#   zh: 居民参保的行政区划代码和依据（户籍、居住证、学校、身份认定地、居住地）。
+#   en: "Where the resident enrolls and on what basis (hukou, residence permit, school, identity region, residence)."
 place := {"region": null, "via": null} if {
 	not eligibility.eligible
 } else := _student_place if {

@@ -8,6 +8,7 @@ package mz.medins.common.payment
 import data.mz.medins.common.contribution
 import data.mz.medins.common.eligibility
 import data.mz.medins.lib.dates
+import data.mz.medins.lib.names
 import data.mz.medins.lib.request
 import data.mz.medins.lib.resident
 import data.mz.medins.lib.trail
@@ -16,18 +17,30 @@ _p := request.params
 
 _r := request.resident
 
+# METADATA
+# title: 集中缴费期
+# custom:
+#   clause: {"2025": 三, "2023": 二}
+#   zh: 本年度集中缴费期的起止日期。
+#   en: "The start and end of the year's collection window."
 window := {"start": _p.window.start, "end": _p.window.end}
 
 _tiers := object.get(_p, ["late_payment", "tiers"], [])
 
 _mid_year := _p.mid_year_enrollment
 
-late_tier(date) := tier if {
+_late_tier(date) := tier if {
 	some tier in _tiers
 	dates.within(date, tier.from, tier.until)
 }
 
 # The 中途参保 groups the resident belongs to on a date.
+# METADATA
+# title: 某日所属的中途参保人员类别
+# custom:
+#   clause: {"2025": 六(二), "2023": 四(二)}
+#   zh: 居民在某日所属的可中途参保的人员类别。
+#   en: "The mid-year enrollment groups the resident belongs to on a date."
 mid_year_groups(date) := (_fully_funded_group | _newborn_group(date)) | _trigger_groups(date)
 
 _fully_funded_group := {"fully_funded" | contribution.fully_funded}
@@ -44,6 +57,12 @@ _trigger_groups(date) := {trigger |
 	dates.within(happened, window.start, date)
 }
 
+# METADATA
+# title: 某日的缴费状态
+# custom:
+#   clause: {"2025": 三, "2023": 二}
+#   zh: 某日能否缴费：未开始、缴费期内、补缴、中途参保或已截止。
+#   en: "Whether the resident may pay on a date: not open, open, late, mid-year or closed."
 status_on(date) := "not_applicable" if {
 	not eligibility.eligible
 } else := "not_open" if {
@@ -55,27 +74,51 @@ status_on(date) := "not_applicable" if {
 	date <= _mid_year.until
 	count(mid_year_groups(date)) > 0
 } else := "late" if {
-	late_tier(date)
+	_late_tier(date)
 } else := "closed"
 
+# METADATA
+# title: 某日可缴金额
+# custom:
+#   clause: {"2025": 六(一), "2023": 一}
+#   zh: 某日可一次性足额缴纳的金额；不能缴费时为空。
+#   en: "The full amount the resident may pay on a date; null when no payment is possible."
 amount_due_on(date) := contribution.individual_due if {
 	status_on(date) in {"open", "mid_year"}
 } else := contribution.individual_due if {
 	status_on(date) == "late"
-	late_tier(date).basis == "individual"
+	_late_tier(date).basis == "individual"
 } else := contribution.total if {
 	status_on(date) == "late"
-	late_tier(date).basis == "total"
+	_late_tier(date).basis == "total"
 } else := null
 
+# METADATA
+# title: 判断日期的缴费状态
+# custom:
+#   clause: {"2025": 三, "2023": 二}
+#   zh: 判断日期（as_of）的缴费状态。
+#   en: "The payment status on as_of."
 status := status_on(request.as_of)
 
+# METADATA
+# title: 判断日期可缴金额
+# custom:
+#   clause: {"2025": 六(一), "2023": 一}
+#   zh: 判断日期（as_of）可缴金额。
+#   en: "The amount the resident may pay on as_of."
 amount_due := amount_due_on(request.as_of)
 
 _paid := _r.payment
 
 # 一次性足额: the whole amount due on the payment date, no part, and not more
 # (R-EXACT-AMOUNT).
+# METADATA
+# title: 记录中的缴费是否确认
+# custom:
+#   clause: {"2025": 二, "2023": 一}
+#   zh: 记录中的缴费是否在允许缴费之日一次性足额缴纳；无缴费时为空。
+#   en: "Whether the record's payment was made on a permitted day, in full and at once; null without a payment."
 accepted := null if {
 	not resident.has_payment
 } else := false if {
@@ -108,13 +151,13 @@ _late_outcome := "not_applicable" if {
 	status == "late"
 } else := "failed"
 
-_late_args := [request.as_of, late_tier(request.as_of).until, amount_due] if status == "late"
+_late_args := [request.as_of, _late_tier(request.as_of).until, amount_due] if status == "late"
 
 _late_args := [request.as_of, _tiers[count(_tiers) - 1].until, null] if status != "late"
 
 _late_variant := "tier_total" if {
 	status == "late"
-	late_tier(request.as_of).basis == "total"
+	_late_tier(request.as_of).basis == "total"
 } else := _late_outcome
 
 # METADATA
@@ -142,19 +185,13 @@ late_payment := trail.entry_with(
 
 _groups_now := mid_year_groups(resident.payment_date)
 
-_group_names := {
-	"fully_funded": {"zh": "政府全额资助参保人员", "en": "fully subsidised by government"},
-	"newborn": {"zh": "出生6个月内的新生儿", "en": "newborn within 6 months of birth"},
-	"employee_insurance_ended": {"zh": "已办理职工医保中止手续的人员", "en": "employee insurance ended"},
-	"hukou_moved_in": {"zh": "新迁入统筹区户籍人员", "en": "household registration newly moved in"},
-	"school_transfer_in": {"zh": "中途转入统筹区就读学生", "en": "student transferred in"},
-	"released_from_prison": {"zh": "刑满释放人员", "en": "released from prison"},
-	"discharged_from_military": {"zh": "退役士兵", "en": "discharged soldier"},
-}
-
-group_label(groups, "zh") := concat("、", sort([_group_names[g].zh | some g in groups]))
-
-group_label(groups, "en") := concat(", ", sort([_group_names[g].en | some g in groups]))
+# METADATA
+# title: 中途参保人员类别名称
+# custom:
+#   clause: {"2025": 六(二), "2023": 四(二)}
+#   zh: 中途参保人员类别的中文或英文名称。
+#   en: "Display names of mid-year enrollment groups."
+group_label(groups, lang) := names.list("mid_year_groups", groups, lang)
 
 _mid_year_outcome := "not_applicable" if {
 	not eligibility.eligible
@@ -184,16 +221,10 @@ mid_year_enrollment := trail.entry(
 	rego.metadata.chain(),
 	_mid_year_outcome,
 	{
-		"zh": [_label_or_none(_groups_now, "zh"), resident.payment_date, _mid_year.until],
-		"en": [_label_or_none(_groups_now, "en"), resident.payment_date, _mid_year.until],
+		"zh": [group_label(_groups_now, "zh"), resident.payment_date, _mid_year.until],
+		"en": [group_label(_groups_now, "en"), resident.payment_date, _mid_year.until],
 	},
 )
-
-_label_or_none(groups, lang) := group_label(groups, lang) if count(groups) > 0
-
-_label_or_none(groups, "zh") := "无" if count(groups) == 0
-
-_label_or_none(groups, "en") := "none" if count(groups) == 0
 
 _full_payment_outcome := "not_applicable" if {
 	accepted == null

@@ -22,6 +22,12 @@ _benefit_start := benefit.start if benefit.start != null
 
 _benefit_start := request.params.benefit_year.start if benefit.start == null
 
+# METADATA
+# title: 可否依申请退费
+# custom:
+#   clause: {"2025": 梅市医保〔2022〕4号 四(三), "2023": 四(三)}
+#   zh: 已缴费且有退费情形时，情形发生在待遇享受期开始前则可退费。
+#   en: "With a payment and a refund case, refundable when the case arose before the benefit period began."
 eligible := null if {
 	not resident.has_payment
 } else := null if {

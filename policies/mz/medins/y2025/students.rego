@@ -7,6 +7,12 @@ import data.mz.medins.lib.request
 import data.mz.medins.lib.resident
 import data.mz.medins.lib.trail
 
+# METADATA
+# title: 参保学生异地就医免备案
+# custom:
+#   clause: {"2025": 六(三)}
+#   zh: 在本市就读的全日制在校学生参保人，异地就医符合规定情形的免备案。
+#   en: "An enrolled full-time student at a Meizhou school needs no filing for eligible treatment elsewhere."
 out_of_area_without_filing if {
 	eligibility.eligible
 	resident.studies_in_meizhou
