@@ -79,3 +79,22 @@ def test_the_lint_finds_a_rule_without_metadata(tmp_path):
     module = _parse(bad)
     ((name, definitions),) = _public_rules(module).items()
     assert name == "r" and not any(d.get("annotations") for d in definitions)
+
+
+def test_every_reading_the_policies_name_is_a_row_of_the_readme():
+    """A trail's `reading` must lead a case worker to the README's table."""
+    readme = (POLICIES.parent / "README.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| (R-[A-Z0-9-]+) \|", readme, re.M))
+    used = set()
+    for path in (POLICIES / "mz" / "medins").rglob("*.rego"):
+        if path.name.endswith("_test.rego"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"#\s+reading:.*?(R-[A-Z0-9]+(?:-[A-Z0-9]+)*)", text))
+        used |= set(re.findall(r'"reading": "(R-[A-Z0-9-]+)"', text))
+        for line in re.findall(r"#\s+reading: \{(.*)\}", text):
+            used |= set(re.findall(r"R-[A-Z0-9]+(?:-[A-Z0-9]+)*", line))
+    for path in (POLICIES / "params").rglob("data.yaml"):
+        used |= set(re.findall(r"^\s*reading: (R-[A-Z0-9-]+)", path.read_text(encoding="utf-8"), re.M))
+    assert used, "no readings found: the scan is broken"
+    assert used <= rows, f"readings with no README row: {sorted(used - rows)}"

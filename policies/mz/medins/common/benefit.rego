@@ -259,8 +259,17 @@ benefit_period := trail.entry_with(
 	_period_outcome,
 	_period_variant,
 	[_day, _status, _start_or_empty, _year.end],
-	{},
+	_period_reading,
 )
+
+# The start after 补缴 and a start past the year's end rest on readings.
+_period_reading := {"reading": "R-WAIT-START"} if {
+	_status == "late"
+} else := {"reading": "R-DECEMBER"} if {
+	_period_variant == "after_year"
+} else := {"reading": "R-REJECTED-PAYMENT"} if {
+	payment.accepted == false
+} else := {}
 
 _period_outcome := "passed" if _has_benefit
 

@@ -16,7 +16,7 @@ entry(chain, outcome, args) := entry_with(chain, outcome, outcome, args, {})
 
 # variant: the template key where one outcome has several messages (a rule
 # that fails for different reasons); extra: fields that override or add to
-# the entry, e.g. {"reading": "R-X"} where only one branch rests on a reading.
+# the entry, e.g. a reading id where only one branch rests on a reading.
 entry_with(chain, outcome, variant, args, extra) := object.union(base, extra) if {
 	annotations := chain[0].annotations
 	section := annotations.custom.clause[request.year_key]
