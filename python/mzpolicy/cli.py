@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import ipaddress
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import click
@@ -148,11 +146,7 @@ def eval_command(
     """
     with EmbeddedServer() if not opa_url else _no_server() as server:
         # The embedded OPA boots while the record is read and the libraries load.
-        try:
-            if server is not None:
-                server.start()
-        except OPAError as exc:
-            raise PolicyUnavailable(str(exc)) from None
+        _start(server)
         from . import records, render
 
         stdin_text = sys.stdin.read() if record == "-" else None
@@ -167,51 +161,89 @@ def eval_command(
     click.echo(render.render(decision, fmt, lang, name), nl=False)
 
 
+def _years(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
+    try:
+        years = sorted({int(y) for y in value.split(",") if y.strip()})
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of years") from None
+    if len(years) < 2:
+        raise click.BadParameter("name at least two policy years, e.g. 2023,2025")
+    return years
+
+
+@main.command("diff")
+@click.argument("record", type=str)
+@click.option("--years", "years", required=True, callback=_years, help="Policy years to compare, e.g. 2023,2025.")
+@click.option(
+    "--as-of",
+    callback=_iso_date,
+    envvar="MZPOLICY_AS_OF",
+    help="Date in the cycle to compare (YYYY-MM-DD). Default: today in Asia/Shanghai.",
+)
+@click.option(
+    "--same-date",
+    is_flag=True,
+    help="Use as_of (and the payment date) unchanged for every year instead of the same point of each cycle.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    envvar="MZPOLICY_FORMAT",
+    show_default=True,
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", envvar="MZPOLICY_LANG", show_default=True)
+@click.option("--opa-url", envvar="MZPOLICY_OPA_URL", help="Ask this OPA server instead of starting the pinned one.")
+def diff_command(
+    record: str, years: list[int], as_of: str | None, same_date: bool, fmt: str, lang: str, opa_url: str | None
+) -> None:
+    """The same resident under several policy years' rules, side by side.
+
+    as_of names a point of the collection cycle: 2024-10-10 (year 2025) is
+    compared with 2022-10-10 under 2023, and so is the record's payment date,
+    unless --same-date. Each difference lists the clauses each year rests on.
+    """
+    from . import diff, records, render
+
+    stdin_text = sys.stdin.read() if record == "-" else None
+    try:
+        document = records.load(record, stdin_text)
+        base = records.build_request(document, as_of=as_of)
+    except records.InputError as exc:
+        raise BadInput(f"invalid input: {exc.one_line()}") from None
+    base.pop("policy_year", None)
+    base.setdefault("as_of", today_in_shanghai())
+    per_year = diff.requests_for(base, years, same_date)
+    decisions = {}
+    with EmbeddedServer() if not opa_url else _no_server() as server:
+        _start(server)
+        for year, request in per_year.items():
+            decisions[year] = decide(request, opa_url, server)
+    result = diff.compare(decisions, per_year)
+    if fmt == "json":
+        click.echo(render.as_json(result), nl=False)
+    elif fmt == "markdown":
+        click.echo(diff.render_markdown(result, lang), nl=False)
+    else:
+        click.echo(diff.render_text(result, lang), nl=False)
+
+
+def _start(server: EmbeddedServer | None) -> None:
+    try:
+        if server is not None:
+            server.start()
+    except OPAError as exc:
+        raise PolicyUnavailable(str(exc)) from None
+
+
 @contextlib.contextmanager
 def _no_server() -> Iterator[None]:
     yield None
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-@main.command()
-@click.option("--addr", default="127.0.0.1:8181", show_default=True, help="host:port to listen on.")
-@click.option(
-    "--token-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="File holding the bearer token that reads need (else MZPOLICY_OPA_TOKEN).",
-)
-def serve(addr: str, token_file: Path | None) -> None:
-    """Run the OPA decision server with the project's policies, in the foreground.
-
-    Other services POST {"input": request} to /v1/data/mz/medins/decision.
-    Writing policies or data through the API is always refused; reads need
-    the token when one is configured; without a token only loopback is served.
-    """
-    from .opa import server_command
-    from .paths import ROOT
-
-    token = token_file.read_text(encoding="utf-8").strip() if token_file else (_token() or "")
-    host = addr.rsplit(":", 1)[0].strip("[]")
-    if not token and not _is_loopback(host):
-        raise BadInput(f"refusing to listen on {addr} without a token: set --token-file or MZPOLICY_OPA_TOKEN")
-    env = dict(os.environ, MZPOLICY_OPA_TOKEN=token)
-    command = server_command(
-        addr, ["--authentication=token", "--authorization=basic", "--bundle", str(ROOT / "opa" / "authz")]
-    )
-    click.echo(f"mzpolicy: serving decisions on http://{addr}/v1/data/mz/medins/decision", err=True)
-    try:
-        os.execve(command[0], command, env)
-    except OSError as exc:
-        raise PolicyUnavailable(f"cannot start OPA {command[0]}: {exc.strerror}") from None
-
+# Commands kept in their own modules register themselves on `main`.
+from . import roster, service  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

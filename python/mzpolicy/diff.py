@@ -1,0 +1,163 @@
+"""The same resident under several policy years, side by side.
+
+Each year decides on its own (OPA); this module lines the decisions up:
+as_of (and the record's payment date) moved to the same point of each year's
+cycle, dates in the decisions compared after the same shift, and for every
+field that differs, the clauses each year's trail gives for that part of the
+decision. No policy is decided here.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from typing import Any
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Which trail packages explain which part of the decision (by the rule path's
+# package: mz.medins.<common|yNNNN>.<package>.<rule>).
+_PACKAGES_FOR = {
+    "eligible": {"categories", "conditions", "eligibility"},
+    "categories": {"categories", "conditions", "eligibility"},
+    "contribution": {"contribution"},
+    "payment": {"payment", "contribution"},
+    "benefit": {"benefit", "payment", "students"},
+    "channels": {"channels"},
+    "enrollment": {"enrollment"},
+    "refund": {"refund"},
+}
+_SKIP = {"trail", "document", "policy_year", "as_of"}
+
+
+def policy_year_of(as_of: str) -> int:
+    """CONTRACT §1: September on belongs to the next year's collection."""
+    d = dt.date.fromisoformat(as_of)
+    return d.year + 1 if d.month >= 9 else d.year
+
+
+def shift_date(value: str, years: int) -> str:
+    d = dt.date.fromisoformat(value)
+    try:
+        return d.replace(year=d.year + years).isoformat()
+    except ValueError:  # 29 February into a common year
+        return d.replace(year=d.year + years, day=28).isoformat()
+
+
+def requests_for(request: dict[str, Any], years: list[int], same_date: bool) -> dict[int, dict[str, Any]]:
+    """One request per year; unless same_date, as_of and payment.date move with the year."""
+    base_year = policy_year_of(request["as_of"])
+    out = {}
+    for year in years:
+        r = copy.deepcopy(request)
+        r["policy_year"] = year
+        if not same_date:
+            offset = year - base_year
+            r["as_of"] = shift_date(r["as_of"], offset)
+            payment = r["resident"].get("payment")
+            if isinstance(payment, dict) and isinstance(payment.get("date"), str):
+                payment["date"] = shift_date(payment["date"], offset)
+        out[year] = r
+    return out
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if not prefix and k in _SKIP:
+                continue
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    return {prefix: value}
+
+
+def _comparable(value: Any, offset: int) -> Any:
+    if isinstance(value, str) and _DATE.match(value):
+        return shift_date(value, -offset)
+    if isinstance(value, list):
+        return sorted(map(str, value))
+    return value
+
+
+def _clauses(decision: dict[str, Any], field: str) -> list[dict[str, str]]:
+    packages = _PACKAGES_FOR.get(field.split(".")[0], set())
+    out = []
+    for entry in decision.get("trail", []):
+        parts = entry["rule"].split(".")
+        if len(parts) >= 2 and parts[-2] in packages and entry["outcome"] != "not_applicable":
+            out.append(
+                {
+                    "clause": entry["clause"],
+                    "rule": entry["rule"],
+                    "outcome": entry["outcome"],
+                    "message": entry["message"],
+                }
+            )
+    return out
+
+
+def compare(decisions: dict[int, dict[str, Any]], requests: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    years = sorted(decisions)
+    first = years[0]
+    flat = {y: _flatten(decisions[y]) for y in years}
+    offsets = {y: y - first for y in years}
+    fields = sorted(set().union(*flat.values()))
+    differences = []
+    for field in fields:
+        values = {y: flat[y].get(field) for y in years}
+        if len({repr(_comparable(values[y], offsets[y])) for y in years}) > 1:
+            differences.append(
+                {
+                    "field": field,
+                    "values": {str(y): values[y] for y in years},
+                    "clauses": {str(y): _clauses(decisions[y], field) for y in years},
+                }
+            )
+    return {
+        "years": years,
+        "as_of": {str(y): requests[y]["as_of"] for y in years},
+        "documents": {str(y): decisions[y]["document"] for y in years},
+        "differences": differences,
+        "decisions": {str(y): decisions[y] for y in years},
+    }
+
+
+def render_text(result: dict[str, Any], lang: str) -> str:
+    years = [str(y) for y in result["years"]]
+    zh = lang == "zh"
+    lines = [("同一居民在不同医保年度规则下的比较" if zh else "One resident under each year's rules"), ""]
+    for y in years:
+        lines.append(f"  {y}: {result['documents'][y]}, as_of {result['as_of'][y]}")
+    lines.append("")
+    if not result["differences"]:
+        lines.append("无差别。" if zh else "No differences.")
+    for d in result["differences"]:
+        values = "  |  ".join(f"{y}: {_show(d['values'][y])}" for y in years)
+        lines.append(f"{d['field']}:  {values}")
+        for y in years:
+            clauses = sorted({c["clause"] for c in d["clauses"][y]})
+            lines.append(f"    {y} {'依据' if zh else 'rests on'}: {', '.join(clauses) or '-'}")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(result: dict[str, Any], lang: str) -> str:
+    years = [str(y) for y in result["years"]]
+    head = "| field | " + " | ".join(f"{y} ({result['documents'][y]})" for y in years) + " |"
+    lines = [head, "|---|" + "---|" * len(years)]
+    for d in result["differences"]:
+        cells = []
+        for y in years:
+            clauses = ", ".join(sorted({c["clause"] for c in d["clauses"][y]})) or "-"
+            cells.append(f"{_show(d['values'][y])} ({clauses})")
+        lines.append(f"| `{d['field']}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
