@@ -134,7 +134,29 @@ _out_of_area := null if not years.packages[request.year_key].students.student_ou
 
 # Every trail entry of the common rules and of the year's own rules, in the
 # notice's section order (DESIGN.md: built from METADATA, no second list).
-_entry_trees := [data.mz.medins.common, object.get(years.packages, request.year_key, {})]
+# The packages are named one by one: the *_test packages beside them sit in
+# the same tree (mz.medins.common.payment_test), are loaded into the bundle
+# too, and reading the whole tree would run every unit test on every
+# decision. tests/test_trail_packages.py checks that no rule package is left out.
+_common_packages := {
+	"benefit": data.mz.medins.common.benefit,
+	"categories": data.mz.medins.common.categories,
+	"channels": data.mz.medins.common.channels,
+	"conditions": data.mz.medins.common.conditions,
+	"contribution": data.mz.medins.common.contribution,
+	"eligibility": data.mz.medins.common.eligibility,
+	"enrollment": data.mz.medins.common.enrollment,
+	"payment": data.mz.medins.common.payment,
+	"refund": data.mz.medins.common.refund,
+}
+
+_entry_trees := [_common_packages, _year_packages]
+
+# Only the requested year's packages: object.get on years.packages would
+# evaluate every loaded year's rules for each decision.
+default _year_packages := {}
+
+_year_packages := years.packages[request.year_key]
 
 _entries contains entry if {
 	some tree in _entry_trees

@@ -64,7 +64,7 @@ _uncapped := _fixed_months + _variable_months
 #   en: "Months of waiting for a late enrollee (fixed plus variable, capped where a cap is set)."
 waiting_months := min([_uncapped, _wait.max_total_months]) if is_number(_wait.max_total_months)
 
-waiting_months := _uncapped if _wait.max_total_months == null
+waiting_months := _uncapped if not is_number(object.get(_p, ["waiting_period", "max_total_months"], null))
 
 _exempt_reason := "newborn" if {
 	_status == "mid_year"

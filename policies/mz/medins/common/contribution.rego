@@ -148,7 +148,6 @@ _girl_age := null if not resident.has_identity("two_daughter_girl")
 # description: 重度残疾人员, both parents of rural 纯生二女结扎 families and their girls aged 14 周岁以内, and (2025) 优抚对象 have the individual share paid in full by the county government.
 # custom:
 #   clause: {"2025": 五(三), "2023": 三(三)}
-#   reading: R-GIRL-AGE
 #   zh:
 #     passed: 属%s，个人缴费 %v 元由县级政府全额补助。
 #     girl_over_age: 纯二女结扎家庭的女孩%s，缴费日已满 %v 周岁，超过14周岁以内的年龄范围。
@@ -164,11 +163,25 @@ county_full_subsidy := trail.entry_with(
 	_county_outcome,
 	_county_variant,
 	{
-		"zh": [_identity_names(_county_identities, "zh"), _county_fact],
-		"en": [_identity_names(_county_identities, "en"), _county_fact],
+		"zh": [_county_names("zh"), _county_fact],
+		"en": [_county_names("en"), _county_fact],
 	},
-	{},
+	_county_reading,
 )
+
+# The girl_over_age message names no identity (she has no county one left).
+_county_names(_) := "" if _county_variant == "girl_over_age"
+
+_county_names(lang) := _identity_names(_county_identities, lang) if _county_variant != "girl_over_age"
+
+# The entry rests on R-GIRL-AGE only where a girl's age decided it, and on
+# R-SUBSIDY-LOCAL where the status was recognised outside Meizhou.
+_county_reading := {"reading": "R-SUBSIDY-LOCAL"} if {
+	_county_variant == "elsewhere"
+} else := {"reading": "R-GIRL-AGE"} if {
+	_county_outcome != "not_applicable"
+	resident.has_identity("two_daughter_girl")
+} else := {}
 
 _county_fact := _girl_age if _county_variant == "girl_over_age"
 

@@ -33,7 +33,7 @@ _other_place := {"region": _r.hukou_region, "via": "hukou"} if {
 } else := {"region": _r.residence_permit_region, "via": "residence_permit"} if {
 	"residence_permit_holder" in _cats
 } else := {"region": _r.residence_region, "via": "residence"} if {
-	count(_cats & {"hmt_resident", "foreign_permanent_resident"}) > 0
+	count(_cats & {"hmt_resident", "foreign_permanent_resident", "newborn_at_residence"}) > 0
 }
 
 _is_student_enrollment if {

@@ -16,11 +16,32 @@ _triggers := {t: d | some t in _p.refund.triggers; d := request.events[t]}
 
 _first_trigger := min({d | some _, d in _triggers}) if count(_triggers) > 0
 
+# Joining 职工医保 or enrolling elsewhere is itself what makes the person
+# ineligible on as_of; the payment is judged as the record stood before
+# that trigger (2023 四(三) refunds exactly these cases).
+_undone := {"employee_insurance_started": "employee_insurance", "duplicate_enrollment": "resident_insurance_elsewhere"}
+
+_undo := {flag: false | some t, flag in _undone; _triggers[t]}
+
+_accepted := payment.accepted if count(_undo) == 0
+
+_accepted := a if {
+	count(_undo) > 0
+	a := payment.accepted with input.resident as object.union(input.resident, _undo)
+}
+
+_own_start := benefit.start if count(_undo) == 0
+
+_own_start := s if {
+	count(_undo) > 0
+	s := benefit.start with input.resident as object.union(input.resident, _undo)
+}
+
 # The person's own benefit start decides (R-REFUND-START); the trigger's
 # date, not the application's, is compared with it (R-REFUND-TRIGGER-DATE).
-_benefit_start := benefit.start if benefit.start != null
+_benefit_start := _own_start if _own_start != null
 
-_benefit_start := request.params.benefit_year.start if benefit.start == null
+_benefit_start := request.params.benefit_year.start if _own_start == null
 
 # METADATA
 # title: 可否依申请退费
@@ -33,13 +54,13 @@ eligible := null if {
 } else := null if {
 	count(_triggers) == 0
 } else := false if {
-	payment.accepted == false
+	_accepted == false
 } else := _first_trigger < _benefit_start
 
 _variant := "no_case" if {
 	eligible == null
 } else := "not_contribution" if {
-	payment.accepted == false
+	_accepted == false
 } else := "before_benefit" if {
 	eligible
 } else := "after_benefit"

@@ -70,6 +70,8 @@ identities := {i | some i in resident.identities}
 events := resident.events
 
 # Coverage history is known only when the record lists it (CONTRACT §2).
+default history_known := false
+
 history_known if is_array(input.resident.enrolled_years)
 
 enrolled_years := {y | some y in input.resident.enrolled_years}

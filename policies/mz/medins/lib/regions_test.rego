@@ -1,0 +1,31 @@
+# Region codes and display names (lib/regions.rego, lib/names.rego).
+package mz.medins.lib.regions_test
+
+import data.mz.medins.lib.names
+import data.mz.medins.lib.regions
+
+test_meizhou_codes if {
+	every code in ["441400", "441402", "441403", "441422", "441423", "441424", "441426", "441427", "441481"] {
+		regions.in_meizhou(code)
+	}
+	not regions.in_meizhou("441421")
+	not regions.in_meizhou("440106")
+}
+
+test_names_and_labels if {
+	regions.name("441481", "zh") == "兴宁市"
+	regions.name("441481", "en") == "Xingning City"
+	regions.name("440106", "zh") == "440106"
+	regions.label("441403", "zh") == "441403 梅县区"
+	regions.label("441403", "en") == "441403 (Meixian District)"
+	regions.label("450102", "en") == "450102"
+	regions.label(null, "zh") == "无"
+	regions.label(null, "en") == "none"
+}
+
+test_name_lists if {
+	names.list("identities", {"orphan", "severe_disability"}, "zh") == "孤儿、重度残疾人员"
+	names.list("mid_year_groups", ["newborn"], "en") == "newborn within 6 months of birth"
+	names.list("identities", set(), "zh") == "无"
+	names.list("identities", [], "en") == "none"
+}

@@ -1,0 +1,79 @@
+# 梅市医保〔2022〕4号 四(一): a person insured twice keeps one enrollment that
+# can enjoy benefits and the duplicate ends. Which one stands follows
+# 粤医保函〔2021〕333号, not in hand; the reading taken is R-2023-DUPLICATE:
+# 职工医保 stands over 居民医保 (一 covers only people outside 职工医保); a
+# student covered at a Meizhou school keeps the enrollment where the school
+# is (三(二)); anyone else keeps the enrollment elsewhere and the Meizhou one
+# ends (四(三) refunds a Meizhou payment for 「在其他统筹地区重复参加居民医保」).
+package mz.medins.y2023.duplicates
+
+import data.mz.medins.common.eligibility
+import data.mz.medins.lib.request
+import data.mz.medins.lib.resident
+import data.mz.medins.lib.trail
+
+_r := request.resident
+
+_events := request.events
+
+default _employee_side := false
+
+_employee_side if _r.employee_insurance
+
+_employee_side if _events.employee_insurance_started
+
+_variant := "employee_insurance" if {
+	_employee_side
+	resident.has_payment
+} else := "student_at_school" if {
+	_r.resident_insurance_elsewhere
+	resident.enrolled_at_meizhou_school
+	eligibility.eligible
+} else := "elsewhere" if {
+	_r.resident_insurance_elsewhere
+} else := "event" if {
+	_events.duplicate_enrollment
+} else := "not_applicable"
+
+_outcome := "not_applicable" if {
+	_variant == "not_applicable"
+} else := "passed" if {
+	_variant == "student_at_school"
+} else := "failed"
+
+_paid := [_r.payment.date, _r.payment.amount] if resident.has_payment
+
+_paid := ["", ""] if not resident.has_payment
+
+_event_date := _events.duplicate_enrollment if _events.duplicate_enrollment
+
+_event_date := "" if not _events.duplicate_enrollment
+
+# METADATA
+# title: 清理重复参保，保留一个可享受待遇的参保关系
+# description: Two enrollments with normal payment status for the same period (制度内 or 跨制度) are not allowed; the duplicate ends and one enrollment that can enjoy benefits is kept. Which one follows 粤医保函〔2021〕333号, not in hand (R-2023-DUPLICATE).
+# custom:
+#   clause: {"2023": 四(一)}
+#   reading: R-2023-DUPLICATE
+#   zh:
+#     employee_insurance: 跨制度重复参保：已参加职工医保，又于 %[1]s 缴纳居民医保费 %[2]v 元。保留职工医保参保关系，终止本市居民医保参保关系；个人缴费是否退回按四(三)。
+#     student_at_school: 制度内重复参保：本年度已在外地参加居民医保，又在本市学校就读。保留学校所在地（本市）的参保关系，暂停外地参保关系（三(二)）。
+#     elsewhere: 制度内重复参保：本年度已在外地参加居民医保。保留外地参保关系，不在本市重复参保；已在本市缴费的（%[1]s，%[2]v 元），终止本市参保关系，个人缴费是否退回按四(三)。
+#     event: "%[3]s 出现重复参保或重复缴费：终止重复的本市参保关系，保留一个可享受待遇的参保关系；个人缴费是否退回按四(三)。"
+#     not_applicable: 记录未显示重复参保。
+#   en:
+#     employee_insurance: "Insured across systems: in employee insurance and also paid %[1]v yuan of resident insurance on %[2]s. The employee insurance stands; the Meizhou resident enrollment ends, and a refund follows 四(三)."
+#     student_at_school: Insured twice in resident insurance, elsewhere and as a student at a Meizhou school. The enrollment where the school is (Meizhou) stands; the one elsewhere is suspended (三(二)).
+#     elsewhere: "Insured twice in resident insurance: already enrolled elsewhere for this year. That enrollment stands and the person does not enroll in Meizhou as well; a Meizhou payment (%[1]v yuan on %[2]s) ends with the Meizhou enrollment, and a refund follows 四(三)."
+#     event: "A duplicate enrollment or payment arose on %[3]s; the duplicate Meizhou enrollment ends and one enrollment that can enjoy benefits is kept; a refund follows 四(三)."
+#     not_applicable: The record shows no duplicate enrollment.
+duplicate_enrollment := trail.entry_with(
+	rego.metadata.chain(),
+	_outcome,
+	_variant,
+	{
+		"zh": [_paid[0], _paid[1], _event_date],
+		"en": [_paid[1], _paid[0], _event_date],
+	},
+	{},
+)
