@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -137,7 +138,7 @@ def render_text(result: dict[str, Any], lang: str) -> str:
         values = "  |  ".join(f"{y}: {_show(d['values'][y])}" for y in years)
         lines.append(f"{d['field']}:  {values}")
         for y in years:
-            clauses = sorted({c["clause"] for c in d["clauses"][y]})
+            clauses = _in_order(c["clause"] for c in d["clauses"][y])
             lines.append(f"    {y} {'依据' if zh else 'rests on'}: {', '.join(clauses) or '-'}")
     return "\n".join(lines) + "\n"
 
@@ -149,15 +150,18 @@ def render_markdown(result: dict[str, Any], lang: str) -> str:
     for d in result["differences"]:
         cells = []
         for y in years:
-            clauses = ", ".join(sorted({c["clause"] for c in d["clauses"][y]})) or "-"
+            clauses = ", ".join(_in_order(c["clause"] for c in d["clauses"][y])) or "-"
             cells.append(f"{_show(d['values'][y])} ({clauses})")
         lines.append(f"| `{d['field']}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
+def _in_order(clauses: Any) -> list[str]:
+    """Each clause once, in the trail's (the notice's section) order."""
+    return list(dict.fromkeys(clauses))
+
+
 def _show(value: Any) -> str:
-    if value is None:
-        return "null"
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
