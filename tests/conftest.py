@@ -16,7 +16,7 @@ import requests
 from mzpolicy.opa import DecisionClient, Endpoint, embedded_server
 
 ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "mzpolicy.cli"]
+CLI = [sys.executable, "-m", "mzpolicy"]
 
 
 @pytest.fixture(scope="session")

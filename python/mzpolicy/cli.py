@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ import click
 from .opa import EmbeddedServer, OPAError, connect
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class BadInput(click.ClickException):
@@ -41,13 +43,15 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value).isoformat() if len(value) == 10 else _bad_date(value)
+        # fromisoformat alone also takes '2025-W01-1' and '20250101  ' (Python 3.11)
+        return dt.date.fromisoformat(value).isoformat() if _ISO_DATE.fullmatch(value) else _bad_date(value)
     except ValueError:
         return _bad_date(value)
 
 
 def _bad_date(value: str) -> str:
-    raise click.BadParameter(f"{value!r} is not a real date in YYYY-MM-DD form")
+    # Bad input, not bad usage: one line naming the option (CONTRACT §4), no usage text.
+    raise BadInput(f"invalid input: --as-of: {value!r} is not a real date in YYYY-MM-DD form")
 
 
 def _token() -> str | None:
@@ -246,4 +250,7 @@ def _no_server() -> Iterator[None]:
 from . import roster, service  # noqa: E402, F401
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m mzpolicy`: under `-m mzpolicy.cli` this module would be
+    # loaded twice and the commands of roster.py and service.py would attach
+    # to the other copy of `main`.
+    raise SystemExit("run `python -m mzpolicy` or the `mzpolicy` script")

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_command(addr: str, extra: list[str] | None = None) -> list[str]:
-    """The one way this project runs OPA: bundle mode over policies/ (DESIGN.md)."""
+def server_command(addr: str, extra: list[str] | None = None, bundles: list[str] | None = None) -> list[str]:
+    """The one way this project runs OPA: bundle mode over policies/ (DESIGN.md),
+    or over the given bundles (`mzpolicy serve --bundle`)."""
     return [
         str(opa_binary()),
         "run",
@@ -69,7 +71,7 @@ def server_command(addr: str, extra: list[str] | None = None) -> list[str]:
         addr,
         *(extra or []),
         "--bundle",
-        str(POLICIES),
+        *(bundles or [str(POLICIES)]),
     ]
 
 
@@ -106,13 +108,14 @@ class EmbeddedServer:
     def start(self) -> EmbeddedServer:
         _check_binary()
         self.endpoint = Endpoint("127.0.0.1", _free_port())
-        self.proc = subprocess.Popen(
-            server_command(f"{self.endpoint.host}:{self.endpoint.port}"),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # our Ctrl-C handling stops it, not a stray SIGINT
-        )
+        with _sigint_held():
+            self.proc = subprocess.Popen(
+                server_command(f"{self.endpoint.host}:{self.endpoint.port}"),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,  # our Ctrl-C handling stops it, not a stray SIGINT
+            )
         return self
 
     def ready(self) -> Endpoint:
@@ -143,6 +146,23 @@ class EmbeddedServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C while OPA is spawned: a KeyboardInterrupt inside Popen, after
+    the fork but before self.proc is set, would leave OPA running unstopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)  # now, to the handler that was there (KeyboardInterrupt)
 
 
 @contextlib.contextmanager
