@@ -20,7 +20,9 @@ def _lines(ranges: list[dict]) -> int:
 def main() -> int:
     run = subprocess.run(
         [str(ROOT / "opa/bin/opa"), "test", "policies", "--coverage", "--format", "json"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if run.returncode != 0:
         sys.stderr.write(run.stderr or run.stdout)
@@ -37,8 +39,10 @@ def main() -> int:
     total = 100.0 * covered / (covered + not_covered)
     for name, pct in rows:
         print(f"  {pct:5.1f} %  {name}")
-    print(f"opa test coverage over non-test Rego: {total:.1f} % ({covered}/{covered + not_covered} lines; "
-          f"threshold {THRESHOLD:.0f} %)")
+    print(
+        f"opa test coverage over non-test Rego: {total:.1f} % ({covered}/{covered + not_covered} lines; "
+        f"threshold {THRESHOLD:.0f} %)"
+    )
     return 0 if total >= THRESHOLD else 1
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -42,14 +44,25 @@ class InputError(Exception):
     def one_line(self) -> str:
         first, *rest = self.problems
         if not rest:
-            return str(first)
-        return f"{first} (and {len(rest)} more: " + "; ".join(map(str, rest)) + ")"
+            return _escape_line_breaks(str(first))
+        return _escape_line_breaks(f"{first} (and {len(rest)} more: " + "; ".join(map(str, rest)) + ")")
+
+
+# Messages quote what the person wrote; a line break in it must not break the one-line message.
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _escape_line_breaks(text: str) -> str:
+    return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 REQUEST_KEYS = {"as_of", "policy_year", "resident"}
 ID_WITH_BIRTH_DATE = {"resident_id", "hmt_residence_permit", "foreign_permanent_residence"}
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
+# ASCII digits only, as the schema and the Rego have it (str.isdigit also takes '²' and '４').
+_EIGHTEEN_CHARACTER_ID = re.compile(r"[0-9]{17}[0-9X]")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def check_digit(first17: str) -> str:
@@ -58,17 +71,34 @@ def check_digit(first17: str) -> str:
     return _CHECK_CHARACTERS[total % 11]
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as the strings the contract's dates are, so
+    that an impossible date (2025-02-30) gets its field's error, not a crash."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 def parse_text(text: str, source: str = "(input)") -> Any:
     """YAML or JSON text to a Python value (YAML is a superset of JSON)."""
     if not text.strip():
         raise InputError([Problem("(file)", f"{source} is empty")])
     try:
-        return yaml.safe_load(text)
+        # JSON first: PyYAML (YAML 1.1) reads JSON numbers such as 4e2 or 1.5e3 as strings.
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        pass
+    try:
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError([Problem("(file)", f"{source} is not YAML or JSON{at}: {problem}")]) from None
+    except RecursionError:
+        raise InputError([Problem("(file)", f"{source} nests too deeply")]) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # an explicit tag the value does not fit (!!int abc)
+        raise InputError([Problem("(file)", f"{source} is not YAML or JSON: {exc}")]) from None
 
 
 def load(path: str, stdin_text: str | None = None) -> Any:
@@ -102,7 +132,12 @@ def _jsonable(value: Any) -> Any:
 
 def build_request(document: Any, as_of: str | None = None, policy_year: int | None = None) -> dict[str, Any]:
     """A request from a loaded record or whole request; flags override the file."""
-    document = _jsonable(document)
+    try:
+        document = _jsonable(document)
+    except RecursionError:
+        raise InputError(
+            [Problem("(file)", "the document refers to itself (a YAML alias inside its anchor)")]
+        ) from None
     if not isinstance(document, dict):
         kind = type(document).__name__ if document is not None else "nothing"
         raise InputError([Problem("(file)", f"expected a mapping (a resident record), got {kind}")])
@@ -120,9 +155,19 @@ def _schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """JSON Schema `pattern` as OPA's Go regexp reads it: `$` ends the text
+    (Python's re.search also lets it match before a final newline: '441402\\n')."""
+    if validator.is_type(instance, "string") and not re.search(re.sub(r"(?<!\\)\$", r"\\Z", pattern), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Draft7 = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})
+
+
 @cache
 def _validator(name: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(_schema(name), format_checker=jsonschema.FormatChecker())
+    return _Draft7(_schema(name), format_checker=jsonschema.FormatChecker())
 
 
 def _path(prefix: str, parts: Any) -> str:
@@ -165,6 +210,8 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 
 def _real_date(value: Any) -> bool:
+    if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return False  # fromisoformat alone also takes '20250101' and '2025-W01-1'
     try:
         dt.date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -191,7 +238,9 @@ def problems(request: dict[str, Any]) -> list[Problem]:
         payment = resident.get("payment")
         amount = payment.get("amount") if isinstance(payment, dict) else None
         is_number = isinstance(amount, int | float) and not isinstance(amount, bool)
-        if is_number and Decimal(str(amount)) * 100 % 1 != 0:
+        if isinstance(amount, float) and not math.isfinite(amount):
+            found.append(Problem("resident.payment.amount", f"{amount} is not a finite number"))
+        elif is_number and Decimal(str(amount)) * 100 % 1 != 0:
             found.append(Problem("resident.payment.amount", f"{amount} yuan has more than two decimals"))
     return found
 
@@ -200,7 +249,7 @@ def _id_problems(resident: dict[str, Any], as_of: Any) -> list[Problem]:
     found = []
     id_type, number = resident.get("id_type"), resident.get("id_number")
     birth = resident.get("birth_date")
-    if id_type in ID_WITH_BIRTH_DATE and isinstance(number, str) and len(number) == 18 and number[:17].isdigit():
+    if id_type in ID_WITH_BIRTH_DATE and isinstance(number, str) and _EIGHTEEN_CHARACTER_ID.fullmatch(number):
         expected = check_digit(number[:17])
         if number[17] != expected:
             found.append(

@@ -59,7 +59,7 @@ problems contains problem if {
 
 problems contains problem if {
 	_eighteen_character_id
-	not request.id_birth_date(input.resident.id_number)
+	not _real_date(request.id_birth_date(input.resident.id_number))
 	problem := {
 		"field": "resident.id_number",
 		"message": sprintf("positions 7-14 (%s) are not a real birth date", [substring(input.resident.id_number, 6, 8)]),
@@ -69,6 +69,7 @@ problems contains problem if {
 problems contains problem if {
 	_eighteen_character_id
 	derived := request.id_birth_date(input.resident.id_number)
+	_real_date(derived)
 	is_string(input.resident.birth_date)
 	input.resident.birth_date != derived
 	problem := {
@@ -80,8 +81,8 @@ problems contains problem if {
 problems contains problem if {
 	is_string(input.as_of)
 	born := request.birth_date
-	dates.valid(born)
-	dates.valid(input.as_of)
+	_real_date(born)
+	_real_date(input.as_of)
 	born > input.as_of
 	problem := {
 		"field": "resident.birth_date",
@@ -89,12 +90,57 @@ problems contains problem if {
 	}
 }
 
+# A real calendar date of years 0001-9999, as Python's datetime.date has it;
+# not dates.valid, whose nanosecond clock ends at 1678 and 2262.
+_real_date(date) if {
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, date)
+	y := to_number(substring(date, 0, 4))
+	m := to_number(substring(date, 5, 2))
+	d := to_number(substring(date, 8, 2))
+	y >= 1
+	m >= 1
+	m <= 12
+	d >= 1
+	d <= dates.days_in_month(y, m)
+}
+
+# The schema's format "date" (gojsonschema) takes the year 0000; the CLI does not.
+_date_fields contains ["as_of", input.as_of]
+
+_date_fields contains ["resident.birth_date", input.resident.birth_date]
+
+_date_fields contains ["resident.payment.date", input.resident.payment.date]
+
+_date_fields contains [concat(".", ["resident.events", name]), date] if {
+	is_object(input.resident.events)
+	some name, date in input.resident.events
+}
+
+problems contains {"field": field, "message": sprintf("%s is not a real date", [date])} if {
+	some [field, date] in _date_fields
+	is_string(date)
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, date)
+	not _real_date(date)
+}
+
 problems contains problem if {
 	amount := input.resident.payment.amount
 	is_number(amount)
-	amount * 100 != round(amount * 100)
+	_decimals(amount) > 2
 	problem := {"field": "resident.payment.amount", "message": sprintf("%v yuan has more than two decimals", [amount])}
 }
+
+# Decimal places of a number as its JSON text writes it (0.53: 2, 1.5e-1: 2, 4e2: 0),
+# counted exactly: OPA multiplies in binary floating point, where 0.53 * 100 is
+# 52.999999999999999997 and would not round to itself.
+_decimals(number) := count(trim_right(fraction, "0")) - _exponent(exponent) if {
+	pattern := `^-?[0-9]+(\.([0-9]*))?([eE]([-+]?[0-9]+))?$`
+	[_, _, fraction, _, exponent] := regex.find_all_string_submatch_n(pattern, json.marshal(number), 1)[0]
+}
+
+_exponent("") := 0
+
+_exponent(e) := to_number(trim_left(e, "+")) if e != ""
 
 # gojsonschema reports a failed if/then or allOf as an extra summary error
 # beside the real one; the real one is enough.
@@ -107,7 +153,7 @@ _schema_problem(error, prefix) := {"field": concat("", [prefix, field]), "messag
 
 _located(error) := [_join(error.field, name), "is not a known field"] if {
 	error.type == "additional_property_not_allowed"
-	[_, name] := regex.find_all_string_submatch_n(`^Additional property (.+) is not allowed$`, error.desc, 1)[0]
+	[_, name] := regex.find_all_string_submatch_n(`(?s)^Additional property (.*) is not allowed$`, error.desc, 1)[0]
 }
 
 _located(error) := [_join(error.field, name), "is required"] if {
