@@ -24,7 +24,6 @@ import http.client
 import ipaddress
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 DECISION = "/v1/data/mz/medins/decision"
 MZPOLICY = Path(sys.executable).with_name("mzpolicy")
+
+from mzpolicy.opa import stop_process  # noqa: E402
 
 
 def _requests() -> list[bytes]:
@@ -101,13 +102,7 @@ def _server(folder: Path, config: Path | None) -> Iterator[tuple[str, str, Path]
             time.sleep(0.05)
         yield url, token, log
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc, timeout=10)
 
 
 def _client(host: str, port: int, token: str, bodies: list[bytes], start: int, count: int, out: list[int]) -> None:

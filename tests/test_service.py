@@ -10,7 +10,6 @@ import io
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
@@ -31,7 +30,7 @@ from referencing.jsonschema import DRAFT202012
 from conftest import ROOT, run_cli
 from golden import golden_cases, request_of
 from mzpolicy.cli import main
-from mzpolicy.opa import _free_port
+from mzpolicy.opa import _free_port, stop_process
 from mzpolicy.paths import opa_binary
 
 CASES = golden_cases()
@@ -59,17 +58,6 @@ class Server:
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 20.0) -> bool:
@@ -108,7 +96,7 @@ def serve(log: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[
             if attempt == 1 or "address already in use" not in text:
                 raise AssertionError(f"mzpolicy serve exited with {proc.returncode}: {text}")
         finally:
-            _stop(proc)
+            stop_process(proc)
 
 
 def _openssl_key_pair(folder: Path, name: str) -> tuple[Path, Path]:
@@ -458,7 +446,7 @@ def _exits_without_serving(work: Path, name: str, *args: str) -> str:
         assert not _wait_healthy(proc, f"http://127.0.0.1:{port}"), "the server answered /health"
         assert proc.returncode != 0
     finally:
-        _stop(proc)
+        stop_process(proc)
     return log.read_text(encoding="utf-8", errors="replace")
 
 

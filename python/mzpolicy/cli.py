@@ -94,6 +94,27 @@ def raise_for_error(decision: dict[str, Any]) -> None:
     raise PolicyUnavailable(f"the policy answered with an unknown error: {error}")
 
 
+def _output_options(command: Any) -> Any:
+    """--format and --lang, the same for every command that prints a decision."""
+    command = click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        envvar="MZPOLICY_LANG",
+        show_default=True,
+        help="Language of text and markdown output.",
+    )(command)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "markdown"]),
+        default="text",
+        envvar="MZPOLICY_FORMAT",
+        show_default=True,
+        help="Output format; json prints exactly the decision (for diff: the comparison).",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mzpolicy")
 def main() -> None:
@@ -116,23 +137,7 @@ def main() -> None:
     envvar="MZPOLICY_YEAR",
     help="Policy year. Default: from --as-of (September on: next year).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    envvar="MZPOLICY_FORMAT",
-    show_default=True,
-    help="Output format; json prints exactly the decision.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    envvar="MZPOLICY_LANG",
-    show_default=True,
-    help="Language of text and markdown output.",
-)
+@_output_options
 @click.option(
     "--opa-url",
     envvar="MZPOLICY_OPA_URL",
@@ -189,15 +194,7 @@ def _years(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
     is_flag=True,
     help="Use as_of (and the payment date) unchanged for every year instead of the same point of each cycle.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    envvar="MZPOLICY_FORMAT",
-    show_default=True,
-)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", envvar="MZPOLICY_LANG", show_default=True)
+@_output_options
 @click.option("--opa-url", envvar="MZPOLICY_OPA_URL", help="Ask this OPA server instead of starting the pinned one.")
 def diff_command(
     record: str, years: list[int], as_of: str | None, same_date: bool, fmt: str, lang: str, opa_url: str | None

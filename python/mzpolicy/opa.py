@@ -138,7 +138,7 @@ class EmbeddedServer:
 
     def stop(self) -> None:
         if self.proc is not None:
-            _stop(self.proc)
+            stop_process(self.proc)
 
     def __enter__(self) -> EmbeddedServer:
         """Arms the cleanup; start() is the caller's, so that it can be timed."""
@@ -172,12 +172,13 @@ def embedded_server(timeout: float = 20.0) -> Iterator[Endpoint]:
         yield server.start().ready()
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen, timeout: float = 5.0) -> None:
+    """SIGTERM, then SIGKILL after `timeout` seconds; closes a piped stderr."""
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
