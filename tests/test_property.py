@@ -69,7 +69,7 @@ bad_region = (
     | st.sampled_from(["44140a", "４４１４０２", "441402\n", " 441402", "", "441402.0"])
     | st.integers(0, 999999)
 )
-some_date = st.dates(dt.date(1950, 1, 1), dt.date(2100, 12, 31)).map(iso)
+some_date = st.dates(dt.date(1950, 1, 1), dt.date(2099, 12, 31)).map(iso)
 bad_date = (
     st.sampled_from(
         [
@@ -555,7 +555,7 @@ def test_python_and_rego_refuse_the_same_requests_on_the_same_fields(data, loade
     error = answer.get("error") or {}
     rego = {p["field"] for p in error.get("problems", [])} if error.get("code") == "invalid_input" else set()
     assert broken <= python, f"Python missed {sorted(broken - python)}"
-    assert "as_of" in python and python == rego
+    assert python == rego
     if not python:
         assert "error" not in answer, answer["error"]  # a well-formed request for a loaded year gets a decision
 
