@@ -50,8 +50,8 @@ row(r) := {"decision": d, "ledger": ledger(d, identities)} if {
 	[d, identities] := [
 		data.mz.medins.decision,
 		{
-			"medical_assistance": contribution._assistance_identities,
-			"county_government": contribution._county_identities,
+			"medical_assistance": contribution.medical_assistance_identities,
+			"county_government": contribution.county_subsidy_identities,
 		},
 	] with input as r
 } else := {"decision": _undefined, "ledger": null}

@@ -62,10 +62,16 @@ _recognised_locally if not request.resident.identity_region
 
 _recognised_locally if data.mz.medins.lib.regions.in_meizhou(request.resident.identity_region)
 
-_assistance_identities := {i | some i in _p.medical_assistance.identities; resident.has_identity(i)}
+# METADATA
+# title: 资助参保身份（医疗救助）
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   zh: 居民所具有的、由医疗救助全额资助个人缴费的身份。
+#   en: The resident's statuses whose individual share medical assistance pays in full.
+medical_assistance_identities := {i | some i in _p.medical_assistance.identities; resident.has_identity(i)}
 
 _assistance_outcome := "not_applicable" if {
-	count(_assistance_identities) == 0
+	count(medical_assistance_identities) == 0
 } else := "not_applicable" if {
 	not eligibility.eligible
 } else := "failed" if {
@@ -92,8 +98,8 @@ medical_assistance := trail.entry(
 	rego.metadata.chain(),
 	_assistance_outcome,
 	{
-		"zh": [_identity_names(_assistance_identities, "zh"), _subsidy_fact],
-		"en": [_identity_names(_assistance_identities, "en"), _subsidy_fact],
+		"zh": [_identity_names(medical_assistance_identities, "zh"), _subsidy_fact],
+		"en": [_identity_names(medical_assistance_identities, "en"), _subsidy_fact],
 	},
 )
 
@@ -106,7 +112,13 @@ _subsidy_fact := request.resident.identity_region if not _recognised_locally
 # (R-GIRL-AGE).
 _girl_in_age if resident.age_on(resident.payment_date) <= _p.county_full_subsidy.girl_age_limit
 
-_county_identities := {i |
+# METADATA
+# title: 县级政府全额补助身份
+# custom:
+#   clause: {"2025": 五(三), "2023": 三(三)}
+#   zh: 居民所具有的、由县级政府全额补助个人缴费的身份（女孩限14周岁以内）。
+#   en: The resident's statuses whose individual share the county pays in full (girls within the age limit).
+county_subsidy_identities := {i |
 	some i in _p.county_full_subsidy.identities
 	resident.has_identity(i)
 	i != "two_daughter_girl"
@@ -122,19 +134,19 @@ _girl_over_age if {
 }
 
 _county_outcome := "not_applicable" if {
-	count(_county_identities) == 0
+	count(county_subsidy_identities) == 0
 	not _girl_over_age
 } else := "not_applicable" if {
 	not eligibility.eligible
 } else := "failed" if {
-	count(_county_identities) == 0
+	count(county_subsidy_identities) == 0
 } else := "failed" if {
 	not _recognised_locally
 } else := "passed"
 
 _county_variant := "girl_over_age" if {
 	_county_outcome == "failed"
-	count(_county_identities) == 0
+	count(county_subsidy_identities) == 0
 } else := "elsewhere" if {
 	_county_outcome == "failed"
 } else := _county_outcome
@@ -172,7 +184,7 @@ county_full_subsidy := trail.entry_with(
 # The girl_over_age message names no identity (she has no county one left).
 _county_names(_) := "" if _county_variant == "girl_over_age"
 
-_county_names(lang) := _identity_names(_county_identities, lang) if _county_variant != "girl_over_age"
+_county_names(lang) := _identity_names(county_subsidy_identities, lang) if _county_variant != "girl_over_age"
 
 # The entry rests on R-GIRL-AGE only where a girl's age decided it, and on
 # R-SUBSIDY-LOCAL where the status was recognised outside Meizhou.
