@@ -73,21 +73,26 @@ def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 20.0) -> bo
     raise AssertionError(f"mzpolicy serve did not become healthy within {timeout:.0f} s")
 
 
+def _spawn_serve(log: Path, port: int, args: tuple[str, ...], env: dict[str, str]) -> subprocess.Popen:
+    """`mzpolicy serve` on a loopback port, its output (logs included) to `log`."""
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            [*SERVE, "--addr", f"127.0.0.1:{port}", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+        )
+
+
 @contextlib.contextmanager
 def serve(log: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     """`mzpolicy serve --addr 127.0.0.1:<free port> ARGS`, healthy, always stopped."""
     for attempt in range(2):
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
-        with log.open("wb") as sink:
-            proc = subprocess.Popen(
-                [*SERVE, "--addr", f"127.0.0.1:{port}", *args],
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                env=env or _env(),
-                cwd=ROOT,
-            )
+        proc = _spawn_serve(log, port, args, env or _env())
         try:
             if _wait_healthy(proc, url):
                 yield Server(proc, url, log)
@@ -433,15 +438,7 @@ def _decision_log(server: Server, decision_ids: set[str], timeout: float = 5.0) 
 def _exits_without_serving(work: Path, name: str, *args: str) -> str:
     port = _free_port()
     log = work / f"{name}.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [*SERVE, "--addr", f"127.0.0.1:{port}", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env=_env(),
-            cwd=ROOT,
-        )
+    proc = _spawn_serve(log, port, args, _env())
     try:
         assert not _wait_healthy(proc, f"http://127.0.0.1:{port}"), "the server answered /health"
         assert proc.returncode != 0
