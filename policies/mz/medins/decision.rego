@@ -158,16 +158,15 @@ default _year_packages := {}
 
 _year_packages := years.packages[request.year_key]
 
-_entries contains entry if {
-	some tree in _entry_trees
-	some package_rules in tree
-	is_object(package_rules)
-	some entry in package_rules
-	is_object(entry)
-	is_string(entry.rule)
-	is_string(entry.outcome)
-}
-
+# One pass, no intermediate set (hashing every entry into a set cost more than
+# the sort): a package's values that are entries carry a string rule and
+# outcome; anything else (a number, a set, another object) lacks them.
 _trail := [object.remove(entry, ["order"]) |
-	some [_, _, entry] in sort([[e.order, e.rule, e] | some e in _entries])
+	some [_, _, entry] in sort([[e.order, e.rule, e] |
+		some tree in _entry_trees
+		some package_rules in tree
+		some e in package_rules
+		is_string(e.outcome)
+		is_string(e.rule)
+	])
 ]
