@@ -6,6 +6,7 @@ Prints decisions per second for
   (a)  `opa bench` on one decision: the engine alone, one core
   (a') `opa bench` on the sample as one batch, per decision: the engine on the roster's mix
   (b)  a naive loop, one HTTP request per record (keep-alive requests.Session)
+  (b0) the same loop asking a trivial rule: the round trip without the engine
   (c)  `mzpolicy batch` as a user runs it (embedded OPA, its start-up included)
   (c') `mzpolicy batch --opa-url` against the same server as (b) and (d)
   (d)  opa-python-client's OpaClient.bulk_query_rule (every input inlined into
@@ -72,11 +73,11 @@ def opa_bench(input_doc: dict[str, Any], query: str, workdir: Path) -> float:
     return result["T"] / result["N"]
 
 
-def naive_loop(url: str, requests_: list[dict[str, Any]]) -> float:
+def naive_loop(url: str, requests_: list[dict[str, Any]], rule: str = "mz/medins/decision") -> float:
     import requests
 
     session = requests.Session()
-    endpoint = f"{url}/v1/data/mz/medins/decision"
+    endpoint = f"{url}/v1/data/{rule}"
     session.post(endpoint, json={"input": requests_[0]}).raise_for_status()  # warm the connection
     started = time.perf_counter()
     for r in requests_:
@@ -285,12 +286,14 @@ def main() -> None:
                 url = endpoint.url
                 log(f"round {round_}: (b) naive loop ...")
                 runs["b"].append(naive_loop(url, sample))
+                log(f"round {round_}: (b0) naive loop on a trivial rule ...")
+                runs["b0"].append(naive_loop(url, sample, "mz/medins/loaded_years"))
                 log(f"round {round_}: (c') mzpolicy batch --opa-url ...")
                 wall, _, _, _ = run_batch(sample_path, work / "c2.jsonl", "--opa-url", url)
                 runs["c2"].append(len(sample) / wall)
                 log(f"round {round_}: (d) bulk_query_rule ...")
                 runs["d"].append(bulk_query_rule(url, sample, args.batch_size))
-        a, a2, b, c, c2, d = (statistics.median(runs[k]) for k in ("a", "a2", "b", "c", "c2", "d"))
+        a, a2, b, b0, c, c2, d = (statistics.median(runs[k]) for k in ("a", "a2", "b", "b0", "c", "c2", "d"))
 
         def spread(key: str) -> str:
             return f"[{min(runs[key]):.1f}-{max(runs[key]):.1f}]"
@@ -301,6 +304,7 @@ def main() -> None:
             f"(a') opa bench, {len(mix)} decisions batched     {a2:8.1f} {spread('a2'):>15}  ({1e3 / a2:.2f} ms each)"
         )
         print(f"(b)  naive loop, one request per record   {b:8.1f} {spread('b'):>15}")
+        print(f"(b0) the same loop on a trivial rule      {b0:8.1f} {spread('b0'):>15}  (the round trip alone)")
         print(f"(c)  mzpolicy batch (embedded OPA)        {c:8.1f} {spread('c'):>15}  (OPA's start included)")
         print(f"(c') mzpolicy batch --opa-url             {c2:8.1f} {spread('c2'):>15}  (same server as (b), (d))")
         print(f"(d)  OpaClient.bulk_query_rule            {d:8.1f} {spread('d'):>15}  (batches of {args.batch_size})")
@@ -309,6 +313,22 @@ def main() -> None:
         print(f"(c)/(a') = {c / a2:6.2f}   (against the engine on the same mix)")
         print(f"(c)/(b)  = {c / b:6.2f}   target >= 20    {'met' if c / b >= 20 else 'NOT met'}")
         print(f"(c)/(d)  = {c / d:6.2f}")
+        # What batching can save is the round trip; the engine's own time per
+        # decision it cannot. With E = 1/(a) per decision on one core, H the
+        # round trip of a trivial query (b0) and every core deciding, (c) is at
+        # best cores/E and (b) is 1/(E + H): the ratio cannot pass that bound.
+        cores = os.cpu_count() or 1
+        engine_s, trip_s = 1 / a, 1 / b0
+        ceiling = (engine_s + trip_s) / (engine_s / cores)
+        needed_us = 1e6 * trip_s / (20 / cores - 1) if 20 / cores > 1 else float("inf")
+        print(
+            f"round trip of a trivial query (b0): {1e3 * trip_s:.2f} ms;"
+            f" engine (a): {1e3 * engine_s:.2f} ms a decision."
+        )
+        print(
+            f"ceiling on (c)/(b) with {cores} cores: (E + H) / (E / {cores}) = {ceiling:.1f}; 20x needs an engine"
+            f" time of at most {needed_us:.0f} us a decision"
+        )
         print(f"(c) summary: {summary}; {c_memory}")
         print()
 
