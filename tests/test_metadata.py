@@ -47,6 +47,34 @@ def _public_rules(module: dict) -> dict[str, list[dict]]:
     return rules
 
 
+# The sections lib/trail.rego's section_key orders: 一 … 十, optionally one
+# numeral in brackets, 五(三). Anything else must be another document's
+# citation (it holds 〔…〕) and then sorts under custom.sort_under.
+NUMERAL = "[一二三四五六七八九十]"
+SECTION = re.compile(rf"{NUMERAL}(\({NUMERAL}\))?")
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
+def test_every_clause_is_a_section_the_trail_can_order(path):
+    unreadable = []
+    for rule in _parse(path).get("rules", []):
+        for a in rule.get("annotations", []) or []:
+            custom = a.get("custom") or {}
+            clause = custom.get("clause")
+            for year, section in clause.items() if isinstance(clause, dict) else []:
+                if not (SECTION.fullmatch(section) or "〔" in section):
+                    unreadable.append(f"{_rule_name(rule)} clause[{year}] = {section!r}")
+            for year, section in (custom.get("sort_under") or {}).items():
+                if not SECTION.fullmatch(section):
+                    unreadable.append(f"{_rule_name(rule)} sort_under[{year}] = {section!r}")
+    assert not unreadable, f"{path.name}: sections lib/trail.rego cannot order: {unreadable}"
+
+
+def test_the_section_pattern_refuses_what_section_key_would_misread():
+    assert SECTION.fullmatch("五(三)") and SECTION.fullmatch("一")
+    assert not SECTION.fullmatch("五（三）") and not SECTION.fullmatch("十一") and not SECTION.fullmatch("五(三)2")
+
+
 @pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
 def test_every_public_rule_carries_its_clause(path):
     module = _parse(path)
