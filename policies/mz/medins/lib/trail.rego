@@ -38,6 +38,7 @@ entry_with(chain, outcome, variant, args, extra) := object.union(entry, extra) i
 	sort_section := {false: section, true: object.get(custom, ["sort_under", year], "last")}[elsewhere]
 	entry := object.remove(
 		{
+			# OPA 1.22 gives the path without the "data" root; drop one should it appear.
 			"rule": trim_prefix(concat(".", link.path), "data."),
 			"clause": {true: section, false: sprintf("%s %s", [request.document, section])}[elsewhere],
 			"outcome": outcome,
@@ -51,9 +52,6 @@ entry_with(chain, outcome, variant, args, extra) := object.union(entry, extra) i
 		no_reading,
 	)
 }
-
-# OPA 1.22 gives the path without the "data" root; drop one should it appear.
-rule_path(path) := trim_prefix(concat(".", path), "data.")
 
 # A template with no verbs is the message itself (sprintf would append the
 # unused facts as %!(EXTRA …)); a template missing for a variant shows itself

@@ -77,7 +77,9 @@ test_outcome_of_a_boolean if {
 	trail.outcome(false) == "failed"
 }
 
-test_rule_path_drops_only_the_data_root if {
-	trail.rule_path(["data", "mz", "medins", "r"]) == "mz.medins.r"
-	trail.rule_path(["mz", "data", "r"]) == "mz.data.r"
+test_the_rule_path_drops_only_the_data_root if {
+	with_root := trail.entry(chain({"clause": {"2025": "一"}, "zh": "x", "en": "x"}), "passed", []) with input as req
+	with_root.rule == "mz.medins.x.rule"
+	inner := [{"path": ["mz", "data", "r"], "annotations": {"custom": {"clause": {"2025": "一"}, "zh": "x", "en": "x"}}}]
+	trail.entry(inner, "passed", []).rule == "mz.data.r" with input as req
 }
