@@ -70,7 +70,7 @@ def test_every_clause_is_a_section_the_trail_can_order(path):
     assert not unreadable, f"{path.name}: sections lib/trail.rego cannot order: {unreadable}"
 
 
-def test_the_section_pattern_refuses_what_section_key_would_misread():
+def test_the_section_pattern_refuses_forms_outside_the_notices_numbering():
     assert SECTION.fullmatch("五(三)") and SECTION.fullmatch("一")
     assert not SECTION.fullmatch("五（三）") and not SECTION.fullmatch("十一") and not SECTION.fullmatch("五(三)2")
 

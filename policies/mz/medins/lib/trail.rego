@@ -18,7 +18,7 @@ entry(chain, outcome, args) := entry_with(chain, outcome, outcome, args, {})
 # that fails for different reasons); extra: fields that override or add to
 # the entry, e.g. a reading id where only one branch rests on a reading.
 #
-# Every decision builds some thirty entries, so this is the engine's hot path
+# Every decision builds some twenty-five entries, so this is the engine's hot path
 # and is written for it: each OPA function call costs about as much as a
 # dozen builtins, so the choices below are made with builtins in one body —
 # an object keyed by true/false picks a value, and
@@ -54,8 +54,10 @@ entry_with(chain, outcome, variant, args, extra) := object.union(entry, extra) i
 }
 
 # A template with no verbs is the message itself (sprintf would append the
-# unused facts as %!(EXTRA …)); a template missing for a variant shows itself
-# instead of dropping the entry, and the tests fail on this marker.
+# unused facts as %!(EXTRA …)); a template missing for a variant, or one
+# sprintf cannot fill with the facts given (no list for the language), shows
+# the marker instead of dropping the entry or leaving its verbs unfilled, and
+# the tests fail on this marker.
 _message(templates, variant, args) := sprintf(template, args) if {
 	template := object.get({"v": templates}, ["v", variant], templates)
 	is_string(template)
@@ -63,6 +65,7 @@ _message(templates, variant, args) := sprintf(template, args) if {
 } else := template if {
 	template := object.get({"v": templates}, ["v", variant], templates)
 	is_string(template)
+	not contains(template, "%")
 } else := sprintf("(no message for %s)", [variant])
 
 _numerals := {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}

@@ -35,6 +35,12 @@ test_a_missing_variant_shows_itself if {
 	e.message == {"zh": "(no message for failed)", "en": "(no message for failed)"}
 }
 
+test_facts_missing_for_a_language_show_the_marker_not_the_verbs if {
+	custom := {"clause": {"2025": "二"}, "zh": "甲 %v", "en": "A %v"}
+	e := trail.entry(chain(custom), "passed", {"zh": [1]}) with input as req
+	e.message == {"zh": "甲 1", "en": "(no message for passed)"}
+}
+
 test_a_rule_without_the_years_clause_makes_no_entry if {
 	not trail.entry(chain({"clause": {"2023": "一"}, "zh": "x", "en": "x"}), "passed", []) with input as req
 }
