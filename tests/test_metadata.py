@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mzpolicy.paths import POLICIES, opa_binary
 
@@ -70,6 +71,50 @@ def test_every_clause_is_a_section_the_trail_can_order(path):
     assert not unreadable, f"{path.name}: sections lib/trail.rego cannot order: {unreadable}"
 
 
+def _strings_or_map_of_strings(value, keys=None) -> bool:
+    if isinstance(value, str):
+        return True
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(v, str) for v in value.values())
+        and (keys is None or all(keys.fullmatch(k) for k in value))
+    )
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
+def test_templates_and_readings_have_the_shapes_the_trail_reads(path):
+    """lib/trail.rego reads custom.zh/en as one template or one per variant,
+    and custom.reading as one README id or one per year; any other shape
+    (a number, a list, a null) would silently lose the message or the
+    reading, so it is refused here."""
+    wrong = []
+    for rule in _parse(path).get("rules", []):
+        for a in rule.get("annotations", []) or []:
+            custom = a.get("custom") or {}
+            for lang in ("zh", "en"):
+                if lang in custom and not _strings_or_map_of_strings(custom[lang]):
+                    wrong.append(f"{_rule_name(rule)} {lang}")
+            if "reading" in custom and not (
+                _strings_or_map_of_strings(custom["reading"], re.compile(r"\d{4}"))
+                and all(re.fullmatch(r"R-[A-Z0-9-]+", r) for r in _values(custom["reading"]))
+            ):
+                wrong.append(f"{_rule_name(rule)} reading = {custom['reading']!r}")
+    assert not wrong, f"{path.name}: METADATA the trail cannot read: {wrong}"
+
+
+def _values(value) -> list:
+    return list(value.values()) if isinstance(value, dict) else [value]
+
+
+def test_the_shape_check_refuses_a_number_a_list_and_a_null():
+    assert _strings_or_map_of_strings("R-A") and _strings_or_map_of_strings({"2025": "R-A"}, re.compile(r"\d{4}"))
+    assert not _strings_or_map_of_strings(3)
+    assert not _strings_or_map_of_strings(["R-A"])
+    assert not _strings_or_map_of_strings({"2025": None})
+    assert not _strings_or_map_of_strings({"y2025": "R-A"}, re.compile(r"\d{4}"))
+
+
 def test_the_section_pattern_refuses_forms_outside_the_notices_numbering():
     assert SECTION.fullmatch("五(三)") and SECTION.fullmatch("一")
     assert not SECTION.fullmatch("五（三）") and not SECTION.fullmatch("十一") and not SECTION.fullmatch("五(三)2")
@@ -126,3 +171,13 @@ def test_every_reading_the_policies_name_is_a_row_of_the_readme():
         used |= set(re.findall(r"^\s*reading: (R-[A-Z0-9-]+)", path.read_text(encoding="utf-8"), re.M))
     assert used, "no readings found: the scan is broken"
     assert used <= rows, f"readings with no README row: {sorted(used - rows)}"
+
+
+@pytest.mark.parametrize("path", sorted((POLICIES / "params").glob("*/data.yaml")), ids=lambda p: p.parent.name)
+def test_every_years_parameters_name_the_notice(path):
+    """Every trail entry's citation reads params[year].document; a year
+    without it would lose its whole trail."""
+
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = params.get("document")
+    assert re.fullmatch(r"\S+〔\d{4}〕\d+号", str(document)), f"{path}: document = {document!r}"
