@@ -6,6 +6,7 @@ custom.zh and custom.en on at least one of its definitions. Built on
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -23,6 +24,8 @@ POLICY_FILES = sorted(
 )
 
 
+# Four tests read every policy file's parse tree; one `opa parse` each.
+@functools.cache
 def _parse(path: Path) -> dict:
     out = subprocess.run(
         [str(opa_binary()), "parse", "--format", "json", "--json-include", "annotations", str(path)],
@@ -53,21 +56,27 @@ def _public_rules(module: dict) -> dict[str, list[dict]]:
 # citation (it holds 〔…〕) and then sorts under custom.sort_under.
 NUMERAL = "[一二三四五六七八九十]"
 SECTION = re.compile(rf"{NUMERAL}(\({NUMERAL}\))?")
+YEAR = re.compile(r"\d{4}")
+
+
+def _annotated(path: Path):
+    """(rule name, custom) for every METADATA block on a rule of the file."""
+    for rule in _parse(path).get("rules", []):
+        for a in rule.get("annotations", []) or []:
+            yield _rule_name(rule), a.get("custom") or {}
 
 
 @pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
 def test_every_clause_is_a_section_the_trail_can_order(path):
     unreadable = []
-    for rule in _parse(path).get("rules", []):
-        for a in rule.get("annotations", []) or []:
-            custom = a.get("custom") or {}
-            clause = custom.get("clause")
-            for year, section in clause.items() if isinstance(clause, dict) else []:
-                if not (SECTION.fullmatch(section) or "〔" in section):
-                    unreadable.append(f"{_rule_name(rule)} clause[{year}] = {section!r}")
-            for year, section in (custom.get("sort_under") or {}).items():
-                if not SECTION.fullmatch(section):
-                    unreadable.append(f"{_rule_name(rule)} sort_under[{year}] = {section!r}")
+    for name, custom in _annotated(path):
+        clause = custom.get("clause")
+        for year, section in clause.items() if isinstance(clause, dict) else []:
+            if not (SECTION.fullmatch(section) or "〔" in section):
+                unreadable.append(f"{name} clause[{year}] = {section!r}")
+        for year, section in (custom.get("sort_under") or {}).items():
+            if not SECTION.fullmatch(section):
+                unreadable.append(f"{name} sort_under[{year}] = {section!r}")
     assert not unreadable, f"{path.name}: sections lib/trail.rego cannot order: {unreadable}"
 
 
@@ -82,6 +91,10 @@ def _strings_or_map_of_strings(value, keys=None) -> bool:
     )
 
 
+def _values(value) -> list:
+    return list(value.values()) if isinstance(value, dict) else [value]
+
+
 @pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
 def test_templates_and_readings_have_the_shapes_the_trail_reads(path):
     """lib/trail.rego reads custom.zh/en as one template or one per variant,
@@ -89,30 +102,24 @@ def test_templates_and_readings_have_the_shapes_the_trail_reads(path):
     (a number, a list, a null) would silently lose the message or the
     reading, so it is refused here."""
     wrong = []
-    for rule in _parse(path).get("rules", []):
-        for a in rule.get("annotations", []) or []:
-            custom = a.get("custom") or {}
-            for lang in ("zh", "en"):
-                if lang in custom and not _strings_or_map_of_strings(custom[lang]):
-                    wrong.append(f"{_rule_name(rule)} {lang}")
-            if "reading" in custom and not (
-                _strings_or_map_of_strings(custom["reading"], re.compile(r"\d{4}"))
-                and all(re.fullmatch(r"R-[A-Z0-9-]+", r) for r in _values(custom["reading"]))
-            ):
-                wrong.append(f"{_rule_name(rule)} reading = {custom['reading']!r}")
+    for name, custom in _annotated(path):
+        for lang in ("zh", "en"):
+            if lang in custom and not _strings_or_map_of_strings(custom[lang]):
+                wrong.append(f"{name} {lang}")
+        if "reading" in custom and not (
+            _strings_or_map_of_strings(custom["reading"], YEAR)
+            and all(re.fullmatch(r"R-[A-Z0-9-]+", r) for r in _values(custom["reading"]))
+        ):
+            wrong.append(f"{name} reading = {custom['reading']!r}")
     assert not wrong, f"{path.name}: METADATA the trail cannot read: {wrong}"
 
 
-def _values(value) -> list:
-    return list(value.values()) if isinstance(value, dict) else [value]
-
-
 def test_the_shape_check_refuses_a_number_a_list_and_a_null():
-    assert _strings_or_map_of_strings("R-A") and _strings_or_map_of_strings({"2025": "R-A"}, re.compile(r"\d{4}"))
+    assert _strings_or_map_of_strings("R-A") and _strings_or_map_of_strings({"2025": "R-A"}, YEAR)
     assert not _strings_or_map_of_strings(3)
     assert not _strings_or_map_of_strings(["R-A"])
     assert not _strings_or_map_of_strings({"2025": None})
-    assert not _strings_or_map_of_strings({"y2025": "R-A"}, re.compile(r"\d{4}"))
+    assert not _strings_or_map_of_strings({"y2025": "R-A"}, YEAR)
 
 
 def test_the_section_pattern_refuses_forms_outside_the_notices_numbering():
@@ -134,7 +141,7 @@ def test_every_public_rule_carries_its_clause(path):
                     a.get("title")
                     and isinstance(clause, dict)
                     and clause
-                    and all(re.fullmatch(r"\d{4}", k) for k in clause)
+                    and all(YEAR.fullmatch(k) for k in clause)
                     and custom.get("zh")
                     and custom.get("en")
                 ):
@@ -177,7 +184,6 @@ def test_every_reading_the_policies_name_is_a_row_of_the_readme():
 def test_every_years_parameters_name_the_notice(path):
     """Every trail entry's citation reads params[year].document; a year
     without it would lose its whole trail."""
-
     params = yaml.safe_load(path.read_text(encoding="utf-8"))
     document = params.get("document")
     assert re.fullmatch(r"\S+〔\d{4}〕\d+号", str(document)), f"{path}: document = {document!r}"
