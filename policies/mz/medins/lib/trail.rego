@@ -36,6 +36,8 @@ entry_with(chain, outcome, variant, args, extra) := object.union(entry, extra) i
 	# A not-applicable entry rests on no reading, so it names none.
 	no_reading := object.get({"not_applicable": ["reading"]}, outcome, {true: [], false: ["reading"]}[is_string(reading)])
 	sort_section := {false: section, true: object.get(custom, ["sort_under", year], "last")}[elsewhere]
+	zh_template := object.get({"v": custom.zh}, ["v", variant], custom.zh)
+	en_template := object.get({"v": custom.en}, ["v", variant], custom.en)
 	entry := object.remove(
 		{
 			# OPA 1.22 gives the path without the "data" root; drop one should it appear.
@@ -43,8 +45,8 @@ entry_with(chain, outcome, variant, args, extra) := object.union(entry, extra) i
 			"clause": {true: section, false: sprintf("%s %s", [request.document, section])}[elsewhere],
 			"outcome": outcome,
 			"message": {
-				"zh": _message(custom.zh, variant, object.get({"v": args}, ["v", "zh"], args)),
-				"en": _message(custom.en, variant, object.get({"v": args}, ["v", "en"], args)),
+				"zh": _message(zh_template, variant, object.get({"v": args}, ["v", "zh"], args)),
+				"en": _message(en_template, variant, object.get({"v": args}, ["v", "en"], args)),
 			},
 			"order": section_key(sort_section),
 			"reading": reading,
@@ -53,17 +55,16 @@ entry_with(chain, outcome, variant, args, extra) := object.union(entry, extra) i
 	)
 }
 
-# A template with no verbs is the message itself (sprintf would append the
-# unused facts as %!(EXTRA …)); a template missing for a variant, or one
-# sprintf cannot fill with the facts given (no list for the language), shows
-# the marker instead of dropping the entry or leaving its verbs unfilled, and
-# the tests fail on this marker.
-_message(templates, variant, args) := sprintf(template, args) if {
-	template := object.get({"v": templates}, ["v", variant], templates)
+# template: the variant's template as entry_with picked it (still the whole
+# object when the variant has none). A template with no verbs is the message
+# itself (sprintf would append the unused facts as %!(EXTRA …)); a template
+# missing for a variant, or one sprintf cannot fill with the facts given (no
+# list for the language), shows the marker instead of dropping the entry or
+# leaving its verbs unfilled, and the tests fail on this marker.
+_message(template, variant, args) := sprintf(template, args) if {
 	is_string(template)
 	contains(template, "%")
 } else := template if {
-	template := object.get({"v": templates}, ["v", variant], templates)
 	is_string(template)
 	not contains(template, "%")
 } else := sprintf("(no message for %s)", [variant])
