@@ -32,8 +32,13 @@ hukou_resident := trail.entry(
 
 _permit := resident.field("residence_permit_region")
 
+# The 本市居住证 is the mainland residence permit of Chinese citizens living
+# outside their hukou place; HMT residents and foreigners come in only
+# through their own categories, with their 未就业 condition (R-PERMIT-MAINLAND).
 _permit_outcome := "not_applicable" if {
 	_permit == null
+} else := "not_applicable" if {
+	_r.id_type != "resident_id"
 } else := "not_applicable" if {
 	resident.hukou_in_meizhou
 } else := "failed" if {
@@ -42,7 +47,10 @@ _permit_outcome := "not_applicable" if {
 	_r.resident_insurance_elsewhere
 } else := "passed"
 
-_permit_variant := "elsewhere" if {
+_permit_variant := "not_mainland" if {
+	_permit != null
+	_r.id_type != "resident_id"
+} else := "elsewhere" if {
 	_permit_outcome == "failed"
 	not regions.in_meizhou(_permit)
 } else := "insured_at_origin" if {
@@ -59,18 +67,24 @@ _permit_variant := "elsewhere" if {
 #     elsewhere: 居住证签发地 %s 不属本市。
 #     insured_at_origin: 持有本市居住证（%s），但本年度已在原籍地或其他地区参加居民医保。
 #     not_applicable: 未持有非本市户籍人员的本市居住证（%s）。
+#     not_mainland: 本市居住证是无本市户籍的内地居民所持的居住证；港澳台居民、外国人按其本身的参保对象类别参保（记录中的居住证签发地 %s）。
 #   en:
 #     passed: Holds a Meizhou residence permit (%s) and is not enrolled in resident insurance at the place of origin.
 #     elsewhere: The residence permit was issued by %s, outside Meizhou.
 #     insured_at_origin: Holds a Meizhou residence permit (%s) but is already enrolled in resident insurance at origin or elsewhere for this year.
 #     not_applicable: No Meizhou residence permit held by a non-Meizhou-registered person (%s).
+#     not_mainland: The Meizhou 居住证 is the mainland residence permit of residents without a Meizhou hukou; HMT residents and foreigners enroll through their own categories (permit issuer on record %s).
 residence_permit_holder := trail.entry_with(
 	rego.metadata.chain(),
 	_permit_outcome,
 	_permit_variant,
 	{"zh": [regions.label(_permit, "zh")], "en": [regions.label(_permit, "en")]},
-	{},
+	_permit_reading,
 )
+
+_permit_reading := {"reading": "R-PERMIT-MAINLAND"} if _permit_variant == "not_mainland"
+
+_permit_reading := {} if _permit_variant != "not_mainland"
 
 _residence := resident.field("residence_region")
 
