@@ -285,21 +285,35 @@ _start_or_empty := "" if not _start
 # custom:
 #   clause: {"2025": 梅市医保〔2022〕4号 四(二), "2023": 四(二)}
 #   sort_under: {"2025": 六(二)}
-#   reading: {"2025": R-MIDYEAR-GROUPS, "2023": R-REGISTRATION-DAY}
 #   zh:
 #     passed: "中途参保（%s），待遇自 %v 起。"
 #     not_applicable: 不属中途参保，本条不适用。
 #   en:
 #     passed: "Mid-year enrollment (%s); benefits from %v."
 #     not_applicable: Not a mid-year enrollment.
-mid_year_benefit_start := trail.entry(
+mid_year_benefit_start := trail.entry_with(
 	rego.metadata.chain(),
+	_mid_year_benefit_outcome,
 	_mid_year_benefit_outcome,
 	{
 		"zh": [payment.group_label(_groups, "zh"), _start_or_empty],
 		"en": [payment.group_label(_groups, "en"), _start_or_empty],
 	},
+	_mid_year_benefit_reading,
 )
+
+# A year that reads its mid-year groups into the notice (2025,
+# R-MIDYEAR-GROUPS) rests the whole entry on that reading; otherwise the
+# entry rests on R-REGISTRATION-DAY only where the 困难群体 start (the
+# registration day) is the one that decided the date.
+_mid_year_benefit_reading := {"reading": _p.mid_year_enrollment.reading} if {
+	_status == "mid_year"
+	_p.mid_year_enrollment.reading
+} else := {"reading": "R-REGISTRATION-DAY"} if {
+	_status == "mid_year"
+	"fully_funded" in _groups
+	_start == dates.later(_day, _year.start)
+} else := {}
 
 _mid_year_benefit_outcome := "passed" if _status == "mid_year"
 

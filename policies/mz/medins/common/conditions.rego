@@ -38,7 +38,7 @@ _one_enrollment_variant := "student_moves" if {
 # description: A person enrolled in 居民医保 elsewhere for the year may not enroll here as well; a student at a Meizhou school suspends the enrollment at origin and joins where the school is (2023 三(二), 2025 五(二) 含外市户籍学生).
 # custom:
 #   clause: {"2025": 一, "2023": 四(一)}
-#   reading: {"2025": R-ONE-ENROLLMENT}
+#   reading: R-ONE-ENROLLMENT
 #   zh:
 #     passed: 本年度未在其他地区参加居民医保。
 #     student_moves: 本年度已在其他地区参加居民医保；在本市学校就读，可暂停原参保关系后在学校所在地参保。
