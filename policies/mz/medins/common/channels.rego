@@ -5,6 +5,7 @@ package mz.medins.common.channels
 
 import data.mz.medins.common.contribution
 import data.mz.medins.common.eligibility
+import data.mz.medins.common.enrollment
 import data.mz.medins.lib.request
 import data.mz.medins.lib.trail
 
@@ -16,10 +17,12 @@ _has("relative_employee_account") if _r.relative_employee_account
 
 _has("rural") if _r.rural
 
-# 五(二): 大专院校、技工学校 enroll and collect as a school where the school is.
+# 五(二): 大专院校、技工学校 enroll and collect as a school where the school is,
+# so the school collects only from students who enroll there (a part-time
+# student who enrolls through her hukou pays as any resident does).
 _has("school_organised") if {
 	_r.student.level in _p.channels.school_organised_levels
-	data.mz.medins.lib.resident.studies_in_meizhou
+	enrollment.place.via == "school"
 }
 
 _open(channel) if not channel.requires
