@@ -7,6 +7,7 @@ package mz.medins.common.benefit
 
 import data.mz.medins.common.payment
 import data.mz.medins.lib.dates
+import data.mz.medins.lib.names
 import data.mz.medins.lib.request
 import data.mz.medins.lib.resident
 import data.mz.medins.lib.trail
@@ -163,11 +164,11 @@ _history_variant := "unknown" if {
 #   zh:
 #     known: "固定等待期 %v 个月；上次参保年度 %v，断保 %v 年，已修复 %v 年，变动等待期 %v 个月；合计 %v 个月。"
 #     never: "固定等待期 %[1]v 个月；此前无参保记录，无断保年度，变动等待期 %[5]v 个月；合计 %[6]v 个月。"
-#     unknown: "固定等待期 %[1]v 个月；记录未列参保历史（enrolled_years），变动等待期未计算，按 %[5]v 个月；合计 %[6]v 个月。"
+#     unknown: "固定等待期 %[1]v 个月；记录未列参保历史（历年参保年度），变动等待期未计算，按 %[5]v 个月；合计 %[6]v 个月。"
 #   en:
 #     known: "Fixed waiting period %v months; last covered year %v, %v years of broken coverage, %v repaired, variable part %v months; %v months in all."
 #     never: "Fixed waiting period %[1]v months; no earlier coverage, so no broken years, variable part %[5]v months; %[6]v months in all."
-#     unknown: "Fixed waiting period %[1]v months; the record lists no coverage history (enrolled_years), so the variable part was not computed and is taken as %[5]v months; %[6]v months in all."
+#     unknown: "Fixed waiting period %[1]v months; the record lists no coverage history (the years covered before), so the variable part was not computed and is taken as %[5]v months; %[6]v months in all."
 waiting_period_length := trail.entry_with(
 	rego.metadata.chain(),
 	"passed",
@@ -247,18 +248,21 @@ _period_variant := "covered" if {
 #   clause: {"2025": 四, "2023": 梅市府〔2019〕14号}
 #   sort_under: {"2023": 二}
 #   zh:
-#     covered: "%s 缴费（状态 %s），待遇享受期 %v 至 %v。"
-#     after_year: "%s 缴费（状态 %s）后的待遇起始日 %v 已在年度结束（%v）之后，本年度无待遇。"
-#     none: "%[1]s 不能取得本年度待遇（状态 %[2]s）。"
+#     covered: "%s 缴费（%s），待遇享受期 %v 至 %v。"
+#     after_year: "%s 缴费（%s）后的待遇起始日 %v 已在年度结束（%v）之后，本年度无待遇。"
+#     none: "%[1]s 缴费不能取得本年度待遇（%[2]s）。"
 #   en:
-#     covered: "Paying on %s (status %s) gives benefits from %v to %v."
-#     after_year: "Paying on %s (status %s), benefits would start on %v, after the year's end (%v); no benefit this year."
-#     none: "No benefit for this year from a payment on %[1]s (status %[2]s)."
+#     covered: "Paying on %s (%s) gives benefits from %v to %v."
+#     after_year: "Paying on %s (%s), benefits would start on %v, after the year's end (%v); no benefit this year."
+#     none: "No benefit for this year from a payment on %[1]s (%[2]s)."
 benefit_period := trail.entry_with(
 	rego.metadata.chain(),
 	_period_outcome,
 	_period_variant,
-	[_day, _status, _start_or_empty, _year.end],
+	{
+		"zh": [_day, names.label("payment_statuses", _status, "zh"), _start_or_empty, _year.end],
+		"en": [_day, names.label("payment_statuses", _status, "en"), _start_or_empty, _year.end],
+	},
 	_period_reading,
 )
 

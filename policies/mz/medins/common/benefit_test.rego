@@ -155,7 +155,7 @@ test_rejected_payment_buys_no_benefit if {
 	e := benefit.benefit_period with input as f.on("2024-10-05", r)
 	e.outcome == "failed"
 	e.reading == "R-REJECTED-PAYMENT"
-	contains(e.message.en, "No benefit for this year from a payment on 2024-10-01 (status open)")
+	contains(e.message.en, "No benefit for this year from a payment on 2024-10-01 (inside the collection window)")
 }
 
 # ---- trail entries ---------------------------------------------------------
@@ -164,7 +164,7 @@ test_benefit_period_entry_variants if {
 	covered := benefit.benefit_period with input as f.on("2024-10-10", f.adult)
 	covered.outcome == "passed"
 	covered.clause == "梅市医保〔2024〕3号 四"
-	covered.message.en == "Paying on 2024-10-10 (status open) gives benefits from 2025-01-01 to 2025-12-31."
+	covered.message.en == "Paying on 2024-10-10 (inside the collection window) gives benefits from 2025-01-01 to 2025-12-31."
 	not covered.reading
 
 	r := f.plus(f.adult, {"enrolled_years": [2020]})
@@ -175,7 +175,7 @@ test_benefit_period_entry_variants if {
 
 	none := benefit.benefit_period with input as f.on("2024-09-14", f.adult)
 	none.outcome == "failed"
-	none.message.en == "No benefit for this year from a payment on 2024-09-14 (status not_open)."
+	none.message.en == "No benefit for this year from a payment on 2024-09-14 (before the collection window opens)."
 }
 
 test_waiting_period_entry_variants if {

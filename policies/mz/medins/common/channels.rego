@@ -6,6 +6,7 @@ package mz.medins.common.channels
 import data.mz.medins.common.contribution
 import data.mz.medins.common.eligibility
 import data.mz.medins.common.enrollment
+import data.mz.medins.lib.names
 import data.mz.medins.lib.request
 import data.mz.medins.lib.trail
 
@@ -66,7 +67,7 @@ payment_channels := trail.entry_with(
 	rego.metadata.chain(),
 	_outcome,
 	_variant,
-	[concat(", ", channels)],
+	{"zh": [names.ordered("channels", channels, "zh")], "en": [names.ordered("channels", channels, "en")]},
 	{},
 )
 

@@ -14,7 +14,8 @@ test_ordinary_resident if {
 	e := channels.payment_channels with input as in_window(f.adult)
 	e.outcome == "passed"
 	e.clause == "梅市医保〔2024〕3号 五(一)"
-	e.message.en == "Payment channels open: yueyibao, yueshengshi, yueshuitong, bank_window, tax_office_window, bank_direct_debit."
+	e.message.en == "Payment channels open: Yueyibao (粤医保), Yueshengshi (粤省事), Yueshuitong (粤税通), bank counter, tax office counter, bank direct debit."
+	e.message.zh == "可用缴费渠道：粤医保、粤省事、粤税通、银行窗口、税务部门窗口、签约银行扣款。"
 }
 
 test_relative_employee_account_only_when_available if {

@@ -3,6 +3,7 @@
 # year's own categories package.
 package mz.medins.common.eligibility
 
+import data.mz.medins.lib.names
 import data.mz.medins.lib.request
 import data.mz.medins.lib.trail
 import data.mz.medins.lib.years
@@ -25,8 +26,8 @@ categories := sort([name |
 	entry.outcome == "passed"
 ])
 
-_failed_conditions := [entry.rule |
-	some entry in data.mz.medins.common.conditions
+_failed_conditions := [name |
+	some name, entry in data.mz.medins.common.conditions
 	is_object(entry)
 	entry.outcome == "failed"
 ]
@@ -58,9 +59,8 @@ eligible if {
 enrollment_scope := trail.entry(
 	rego.metadata.chain(),
 	trail.outcome(eligible),
-	[_or_none(categories), _or_none(_failed_conditions)],
+	{
+		"zh": [names.ordered("categories", categories, "zh"), names.ordered("conditions", _failed_conditions, "zh")],
+		"en": [names.ordered("categories", categories, "en"), names.ordered("conditions", _failed_conditions, "en")],
+	},
 )
-
-_or_none(names) := concat(", ", names) if count(names) > 0
-
-_or_none(names) := "none" if count(names) == 0

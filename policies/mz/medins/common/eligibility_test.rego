@@ -30,13 +30,13 @@ test_eligible_needs_a_category_and_no_failed_condition if {
 test_enrollment_scope_messages if {
 	ok := eligibility.enrollment_scope with input as in_window(f.adult)
 	ok.outcome == "passed"
-	ok.message.en == "Covered (hukou_resident); may enroll in Meizhou resident insurance."
+	ok.message.en == "Covered (Meizhou-registered resident); may enroll in Meizhou resident insurance."
 
 	both := f.plus(f.adult, {"employee_insurance": true, "resident_insurance_elsewhere": true})
 	no := eligibility.enrollment_scope with input as in_window(both)
 	no.outcome == "failed"
 	no.clause == "梅市医保〔2024〕3号 一"
-	no.message.en == "Not covered; matching categories hukou_resident, unmet conditions mz.medins.common.conditions.not_in_employee_insurance, mz.medins.common.conditions.one_enrollment_only."
+	no.message.en == "Not covered; matching categories Meizhou-registered resident, unmet conditions not in employee insurance, not enrolled in resident insurance elsewhere this year."
 
 	none := eligibility.enrollment_scope with input as in_window(f.outsider)
 	none.message.en == "Not covered; matching categories none, unmet conditions none."

@@ -4,6 +4,7 @@
 package mz.medins.common.enrollment
 
 import data.mz.medins.common.eligibility
+import data.mz.medins.lib.names
 import data.mz.medins.lib.regions
 import data.mz.medins.lib.request
 import data.mz.medins.lib.resident
@@ -64,13 +65,15 @@ _label(lang) := regions.label(place.region, lang)
 #     passed: "在校学生，在 %s 参保（依据：%s）。"
 #     not_applicable: 非在本市就读的在校学生，本条不适用。
 #   en:
-#     passed: "A student; enrolls in %s (basis %s)."
+#     passed: "A student; enrolls in %s (basis: %s)."
 #     not_applicable: Not a student at a Meizhou school.
 student_enrollment_place := trail.entry(
 	rego.metadata.chain(),
 	_student_outcome,
-	{"zh": [_label("zh"), place.via], "en": [_label("en"), place.via]},
+	{"zh": [_label("zh"), _basis("zh")], "en": [_label("en"), _basis("en")]},
 )
+
+_basis(lang) := names.label("enrollment_bases", place.via, lang)
 
 _student_outcome := "passed" if {
 	eligibility.eligible
@@ -86,12 +89,12 @@ _student_outcome := "passed" if {
 #     passed: "在 %s 参保（依据：%s）。"
 #     not_applicable: 在校学生按学校所在地参保，或不属参保对象。
 #   en:
-#     passed: "Enrolls in %s (basis %s)."
+#     passed: "Enrolls in %s (basis: %s)."
 #     not_applicable: Enrolls as a student where the school is, or is not covered.
 enrollment_place := trail.entry(
 	rego.metadata.chain(),
 	_place_outcome,
-	{"zh": [_label("zh"), place.via], "en": [_label("en"), place.via]},
+	{"zh": [_label("zh"), _basis("zh")], "en": [_label("en"), _basis("en")]},
 )
 
 _place_outcome := "passed" if {

@@ -232,13 +232,17 @@ _full_payment_outcome := "not_applicable" if {
 
 _full_payment_variant := "not_applicable" if {
 	accepted == null
+} else := "ineligible" if {
+	not eligibility.eligible
 } else := "passed" if {
 	accepted
 } else := "date_closed" if {
 	not status_on(_paid.date) in {"open", "late", "mid_year"}
 } else := "wrong_amount"
 
-_full_payment_args := [_paid.date, _paid.amount, amount_due_on(_paid.date), status_on(_paid.date)] if resident.has_payment
+_full_payment_args := {lang: [_paid.date, _paid.amount, amount_due_on(_paid.date), names.label("payment_statuses", status_on(_paid.date), lang)] |
+	some lang in ["zh", "en"]
+} if resident.has_payment
 
 _full_payment_args := [] if not resident.has_payment
 
@@ -249,14 +253,16 @@ _full_payment_args := [] if not resident.has_payment
 #   clause: {"2025": 二, "2023": 一}
 #   reading: R-EXACT-AMOUNT
 #   zh:
-#     passed: "%s 缴费 %v 元，等于当日应缴 %v 元，一次性足额缴纳（缴费状态 %s）。"
-#     wrong_amount: "%s 缴费 %v 元，当日应一次性足额缴纳 %v 元，不予确认（缴费状态 %s）。"
-#     date_closed: "%s 缴费 %v 元，但该日不能缴费（应缴 %v，缴费状态 %s）。"
+#     passed: "%s 缴费 %v 元，等于当日应缴 %v 元，一次性足额缴纳（%s）。"
+#     wrong_amount: "%s 缴费 %v 元，当日应一次性足额缴纳 %v 元，不予确认（%s）。"
+#     date_closed: "%[1]s 缴费 %[2]v 元，但该日%[4]s，不能缴费，不予确认。"
+#     ineligible: "%[1]s 缴费 %[2]v 元，但居民现不属本年度参保对象，该缴费不确认为本年度缴费（能否退费见退费规定）。"
 #     not_applicable: 记录中没有缴费。
 #   en:
-#     passed: "Paid %[2]v yuan on %[1]s, the full %[3]v yuan due that day, in one payment (status %[4]s)."
-#     wrong_amount: "Paid %[2]v yuan on %[1]s, but the full %[3]v yuan due that day must be paid at once; not accepted (status %[4]s)."
-#     date_closed: "Paid %[2]v yuan on %[1]s, a day on which no payment is possible (due %[3]v, status %[4]s)."
+#     passed: "Paid %[2]v yuan on %[1]s, the full %[3]v yuan due that day, in one payment (%[4]s)."
+#     wrong_amount: "Paid %[2]v yuan on %[1]s, but the full %[3]v yuan due that day must be paid at once; not accepted (%[4]s)."
+#     date_closed: "Paid %[2]v yuan on %[1]s, a day on which no payment is possible (%[4]s); not accepted."
+#     ineligible: "Paid %[2]v yuan on %[1]s, but the resident is not covered for this year now, so the payment is not accepted as the year's contribution (see the refund rule)."
 #     not_applicable: The record has no payment.
 one_time_full_payment := trail.entry_with(
 	rego.metadata.chain(),

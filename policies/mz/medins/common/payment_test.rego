@@ -126,7 +126,7 @@ test_full_payment_entry_variants if {
 	closed := payment.one_time_full_payment with input as paid("2024-09-01", 400)
 	closed.outcome == "failed"
 	contains(closed.message.en, "a day on which no payment is possible")
-	contains(closed.message.en, "status not_open")
+	contains(closed.message.en, "(before the collection window opens)")
 
 	none := payment.one_time_full_payment with input as f.on("2024-10-10", f.adult)
 	none.outcome == "not_applicable"

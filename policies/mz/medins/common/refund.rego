@@ -6,6 +6,7 @@ package mz.medins.common.refund
 
 import data.mz.medins.common.benefit
 import data.mz.medins.common.payment
+import data.mz.medins.lib.names
 import data.mz.medins.lib.request
 import data.mz.medins.lib.resident
 import data.mz.medins.lib.trail
@@ -86,7 +87,10 @@ refund := trail.entry_with(
 	rego.metadata.chain(),
 	_outcome,
 	_variant,
-	[_first_trigger_or_empty, concat(", ", sort(object.keys(_triggers))), _benefit_start],
+	{
+		"zh": [_first_trigger_or_empty, names.list("events", object.keys(_triggers), "zh"), _benefit_start],
+		"en": [_first_trigger_or_empty, names.list("events", object.keys(_triggers), "en"), _benefit_start],
+	},
 	{},
 )
 

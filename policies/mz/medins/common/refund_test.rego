@@ -41,7 +41,7 @@ test_earliest_trigger if {
 	refund.eligible with input as f.on("2025-02-10", r)
 	e := refund.refund with input as f.on("2025-02-10", r)
 	e.outcome == "passed"
-	e.message.en == "A refund case (death, duplicate_enrollment) arose on 2024-11-30, before the benefit period starts on 2025-01-01; the payment may be refunded on application."
+	e.message.en == "A refund case (death, duplicate enrollment or payment) arose on 2024-11-30, before the benefit period starts on 2025-01-01; the payment may be refunded on application."
 }
 
 # R-REFUND-START: a late payer's own start (payment day + wait) decides.

@@ -31,6 +31,9 @@ _variant := "employee_insurance" if {
 	eligibility.eligible
 } else := "elsewhere" if {
 	_r.resident_insurance_elsewhere
+	resident.has_payment
+} else := "elsewhere_unpaid" if {
+	_r.resident_insurance_elsewhere
 } else := "event" if {
 	_events.duplicate_enrollment
 } else := "not_applicable"
@@ -59,12 +62,14 @@ _event_date := "" if not _events.duplicate_enrollment
 #     employee_insurance: 跨制度重复参保：已参加职工医保，又于 %[1]s 缴纳居民医保费 %[2]v 元。保留职工医保参保关系，终止本市居民医保参保关系；个人缴费是否退回按四(三)。
 #     student_at_school: 制度内重复参保：本年度已在外地参加居民医保，又在本市学校就读。保留学校所在地（本市）的参保关系，暂停外地参保关系（三(二)）。
 #     elsewhere: 制度内重复参保：本年度已在外地参加居民医保。保留外地参保关系，不在本市重复参保；已在本市缴费的（%[1]s，%[2]v 元），终止本市参保关系，个人缴费是否退回按四(三)。
+#     elsewhere_unpaid: 制度内重复参保：本年度已在外地参加居民医保。保留外地参保关系，不在本市重复参保。
 #     event: "%[3]s 出现重复参保或重复缴费：终止重复的本市参保关系，保留一个可享受待遇的参保关系；个人缴费是否退回按四(三)。"
 #     not_applicable: 记录未显示重复参保。
 #   en:
 #     employee_insurance: "Insured across systems: in employee insurance and also paid %[1]v yuan of resident insurance on %[2]s. The employee insurance stands; the Meizhou resident enrollment ends, and a refund follows 四(三)."
 #     student_at_school: Insured twice in resident insurance, elsewhere and as a student at a Meizhou school. The enrollment where the school is (Meizhou) stands; the one elsewhere is suspended (三(二)).
 #     elsewhere: "Insured twice in resident insurance: already enrolled elsewhere for this year. That enrollment stands and the person does not enroll in Meizhou as well; a Meizhou payment (%[1]v yuan on %[2]s) ends with the Meizhou enrollment, and a refund follows 四(三)."
+#     elsewhere_unpaid: Already enrolled in resident insurance elsewhere for this year; that enrollment stands and the person does not enroll in Meizhou as well.
 #     event: "A duplicate enrollment or payment arose on %[3]s; the duplicate Meizhou enrollment ends and one enrollment that can enjoy benefits is kept; a refund follows 四(三)."
 #     not_applicable: The record shows no duplicate enrollment.
 duplicate_enrollment := trail.entry_with(

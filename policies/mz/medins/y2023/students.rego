@@ -5,6 +5,7 @@ package mz.medins.y2023.students
 
 import data.mz.medins.common.eligibility
 import data.mz.medins.common.enrollment
+import data.mz.medins.lib.names
 import data.mz.medins.lib.regions
 import data.mz.medins.lib.request
 import data.mz.medins.lib.resident
@@ -33,23 +34,21 @@ _variant := "not_covered" if {
 #   clause: {"2023": 三(二)}
 #   zh:
 #     passed: 在本市学校就读，本年度已在外市参加居民医保：应暂停原参保地居民医保参保关系，在 %s 参保（依据：%s）。
-#     not_covered: 在本市学校就读且已在外市参保，但不属本市参保对象，继续在原参保地参保（%s，%s）。
-#     not_applicable: 非已在外市参保的本市在校学生，本条不适用（%s，%s）。
+#     not_covered: 在本市学校就读且已在外市参保，但不属本市参保对象，继续在原参保地参保。
+#     not_applicable: 非已在外市参保的本市在校学生，本条不适用。
 #   en:
-#     passed: Studies at a Meizhou school and is enrolled elsewhere for this year; suspends that enrollment and joins in %s (basis %s).
-#     not_covered: Studies at a Meizhou school and is enrolled elsewhere, but is not covered in Meizhou; stays enrolled where they are (%s, %s).
-#     not_applicable: Not a Meizhou student enrolled elsewhere (%s, %s).
+#     passed: "Studies at a Meizhou school and is enrolled elsewhere for this year; suspends that enrollment and joins in %s (basis: %s)."
+#     not_covered: Studies at a Meizhou school and is enrolled elsewhere, but is not covered in Meizhou; stays enrolled where they are.
+#     not_applicable: Not a Meizhou student enrolled elsewhere.
 suspend_enrollment_elsewhere := trail.entry_with(
 	rego.metadata.chain(),
 	_outcome,
 	_variant,
 	{
-		"zh": [regions.label(enrollment.place.region, "zh"), _via],
-		"en": [regions.label(enrollment.place.region, "en"), _via],
+		"zh": [regions.label(enrollment.place.region, "zh"), _via("zh")],
+		"en": [regions.label(enrollment.place.region, "en"), _via("en")],
 	},
 	{},
 )
 
-_via := enrollment.place.via if enrollment.place.via != null
-
-_via := "-" if enrollment.place.via == null
+_via(lang) := names.label("enrollment_bases", enrollment.place.via, lang)
