@@ -215,10 +215,17 @@ def test_bundle_manifest_has_the_revision_and_the_policy_years(bundle: Path, ses
 
 
 def test_server_policies_pass_their_unit_tests():
+    """log.rego reads the bundle's schemas: the tests run with the policies loaded."""
+    policies, authz = str(ROOT / "policies"), str(ROOT / "opa" / "authz")
     result = subprocess.run(
-        [str(opa_binary()), "test", str(ROOT / "opa" / "authz")], capture_output=True, text=True, timeout=60
+        [str(opa_binary()), "test", "-v", policies, authz, "--run", r"^data\.system\."],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    for package in ("authz_test", "log_test"):
+        assert f"data.system.{package}." in result.stdout, f"{package} did not run"
 
 
 # --- every golden case: CLI, raw HTTP and the unbuilt policies agree ----------
@@ -413,6 +420,59 @@ def test_decision_log_holds_no_id_number(served: Server, session, bundle: Path):
         assert [b["revision"] for b in entry["bundles"].values()] == [revision]
         assert entry["result"] == answers[decision_id]
         assert isinstance(entry["result"].get("policy_year"), int) or "error" in entry["result"]
+
+
+def _id_number(first17: str) -> str:
+    from mzpolicy.records import check_digit
+
+    return first17 + check_digit(first17)
+
+
+def test_decision_log_holds_no_id_number_however_it_is_sent(served: Server, session):
+    """Issue 13 point 7: keys spelt otherwise, an ID number in another field,
+    the birth-date digits quoted by a message, and reads of other paths."""
+    ids = [_id_number(f"4414021985{m:02d}1{m:02d}11") for m in range(1, 8)]
+    impossible_birth = "19901301"  # positions 7-14 of an ID number that is no real date
+    names = ["欧阳明月", "Ouyang Mingyue", "陳大文"]
+    valid = {"id_type": "resident_id", "id_number": ids[6]}
+    bodies = [
+        {"as_of": "2024-10-10", "resident": {"id_type": "resident_id", "idNumber": ids[0], "fullName": names[0]}},
+        {"as_of": "2024-10-10", "resident": {**valid, "姓名": names[1], "身份证号": ids[1]}},
+        {"as_of": "2024-10-10", "resident": {**valid, "hukou_region": ids[2]}},
+        {
+            "as_of": "2024-10-10",
+            "resident": {"id_type": "resident_id", "id_number": _id_number(f"441402{impossible_birth}123")},
+        },
+        {"as_of": "2024-10-10", "resident": {**valid, ids[3]: True}},
+        {"as_of": ids[4], "resident": valid},
+    ]
+    answers = {}
+    for request in bodies:
+        body = _post(session, served.url, request)
+        answers[body["decision_id"]] = body["result"]
+    assert all(a["error"]["code"] == "invalid_input" for a in answers.values())
+    assert any(impossible_birth in p["message"] for a in answers.values() for p in a["error"]["problems"])
+    batch = {"requests": bodies[:2]}
+    for path in ("decisions", "rows"):
+        response = session.post(f"{served.url}/v1/data/mz/medins/batch/{path}", json={"input": batch}, timeout=30)
+        assert response.status_code == 200, response.text
+    other = session.post(
+        f"{served.url}/v1/data/mz/medins/lib/request/resident",
+        json={"input": {"resident": {"id_type": "resident_id", "id_number": ids[5], "name": names[2]}}},
+        timeout=10,
+    ).json()
+    assert other["result"]["id_number"] == ids[5], "the service gets what it asked for"
+
+    entries = _decision_log(served, {*answers, other["decision_id"]})
+    text = served.log_text()
+    leaked = sorted(secret for secret in [*ids, *names, impossible_birth] if secret in text)
+    assert not leaked, f"the server's output holds {leaked}"
+    for decision_id in answers:
+        entry = entries[decision_id]
+        assert set(entry["input"]) <= {"as_of", "policy_year", "resident"}
+        assert set(entry["input"]["resident"]) <= {"id_type", "hukou_region"}
+        assert entry["result"]["error"]["code"] == "invalid_input"
+    assert entries[other["decision_id"]]["result"].startswith("(not logged"), "a read of another path is no decision"
 
 
 def _decision_log(server: Server, decision_ids: set[str], timeout: float = 5.0) -> dict[str, dict[str, Any]]:
