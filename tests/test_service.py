@@ -13,7 +13,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -490,6 +492,117 @@ def _decision_log(server: Server, decision_ids: set[str], timeout: float = 5.0) 
             assert not missing, f"{len(missing)} decisions were not logged"
             return entries
         time.sleep(0.05)
+
+
+# --- bounded cost of any request (issue 13 point 6) -----------------------------
+
+_PERSON = {"id_type": "resident_id", "id_number": "441402199001011237"}
+_MIB = 1024 * 1024
+
+
+def _hostile_body(name: str) -> tuple[bytes, dict[str, str]]:
+    """The bodies of issue 13, each as a service could send it."""
+    head = json.dumps({"input": {"as_of": "2024-10-10", "resident": _PERSON}})[:-3].encode()  # up to the resident's }
+    if name == "10000-equal-years":
+        return head + b', "enrolled_years": [' + b",".join([b"2020"] * 10_000) + b"]}}}", {}
+    if name == "7M-equal-years":
+        return head + b', "enrolled_years": [' + b"2020," * 7_000_000 + b"2020]}}}", {}
+    if name == "100000-unknown-keys":
+        return head + b"".join(b', "k%d": 1' % i for i in range(100_000)) + b"}}}", {}
+    if name == "gzip-bomb":
+        # 200 MB of JSON in about 190 KB: a name of 200 million letters.
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+        parts = [compressor.compress(head + b', "name": "')]
+        chunk = b"a" * _MIB
+        parts += [compressor.compress(chunk) for _ in range(200)]
+        parts += [compressor.compress(b'"}}}'), compressor.flush()]
+        return b"".join(parts), {"Content-Encoding": "gzip"}
+    if name == "4MiB-of-nested-lists":
+        count = (4 * _MIB - len(head) - 100) // 6
+        return head + b', "enrolled_years": [' + b",".join([b"[[0]]"] * count) + b"]}}}", {}
+    if name == "4MiB-under-an-unknown-key":
+        count = (4 * _MIB - len(head) - 100) // 6
+        return head + b', "x": [' + b",".join([b"[[0]]"] * count) + b"]}}}", {}
+    raise AssertionError(name)
+
+
+def _proc_status(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM of a process, in KiB, and its CPU time in ticks."""
+    status = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            status[key] = int(value.split()[0])
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    status["ticks"] = int(fields[11]) + int(fields[12])
+    return status
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc/<pid>/status")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "10000-equal-years",
+        "7M-equal-years",
+        "100000-unknown-keys",
+        "gzip-bomb",
+        "4MiB-of-nested-lists",
+        "4MiB-under-an-unknown-key",
+    ],
+)
+def test_a_hostile_body_gets_a_defined_answer_in_bounded_time_and_memory(name: str, work: Path):
+    """A fresh `mzpolicy serve` (opa/config.yaml, system.authz, the decision
+    logs and their mask) per body, so that its VmHWM is this body's. Before
+    the bounds: 24 s of CPU for 10,000 equal years, 18 s and 670 MiB for
+    100,000 keys, 12 GiB and no answer for 7 M years, 2 GiB for the gzip
+    bomb, no answer after 60 s for the nested lists."""
+    body, headers = _hostile_body(name)
+    with serve(work / f"hostile-{name}.log") as server:
+        pid = server.proc.pid  # serve execs OPA in place
+        before = _proc_status(pid)
+        probes: list[float] = []
+        stop = threading.Event()
+
+        def probe() -> None:
+            while True:  # at least once, however quick the answer
+                started = time.monotonic()
+                try:
+                    healthy = requests.get(f"{server.url}/health", timeout=10).status_code == 200
+                except requests.RequestException:
+                    healthy = False
+                probes.append(time.monotonic() - started if healthy else float("inf"))
+                if stop.wait(0.05):
+                    return
+
+        prober = threading.Thread(target=probe, daemon=True)
+        prober.start()
+        started = time.monotonic()
+        response = requests.post(
+            f"{server.url}{DECISION}",
+            data=body,
+            headers={"Content-Type": "application/json", **headers},
+            timeout=60,
+        )
+        wall = time.monotonic() - started
+        stop.set()
+        prober.join(timeout=15)
+        after = _proc_status(pid)
+    cpu = (after["ticks"] - before["ticks"]) / os.sysconf("SC_CLK_TCK")
+    peak = after["VmHWM"] // 1024
+    print(f"{name}: HTTP {response.status_code}, {wall:.2f} s wall, {cpu:.2f} s CPU, VmHWM {peak} MiB")
+    if response.status_code == 200:
+        result = response.json()["result"]
+        assert result["error"]["code"] == "invalid_input", result
+        VALIDATOR.validate(result)
+    else:
+        assert response.status_code in (400, 413), response.text
+        assert "exceeds limit" in response.json()["message"]
+    # The 4 MiB bodies of a million small lists are OPA's own floor: decoding
+    # them (for system.authz and the query) takes about 4 s of CPU and 500 MiB.
+    assert cpu < 10, f"{cpu:.1f} s of OPA CPU"
+    assert peak < 800, f"OPA reached {peak} MiB"
+    assert wall < 30
+    assert max(probes) < 2, f"/health took {max(probes):.2f} s during the request (inf: no answer)"
 
 
 # --- signatures ----------------------------------------------------------------
