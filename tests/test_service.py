@@ -298,29 +298,79 @@ def test_defined_errors_validate_against_the_decision_schema(served: Server, ses
         VALIDATOR.validate(answer)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        json.dumps(request_of(CASES[0][1])).encode(),
+        b"",
+        json.dumps({"inputs": request_of(CASES[0][1])}).encode(),
+    ],
+    ids=["empty-object", "bare-request", "empty-body", "misspelt-wrapper"],
+)
+def test_a_post_without_the_input_wrapper_is_a_defined_error(served: Server, session, body: bytes):
+    """OPA leaves input undefined without {"input": ...}; the answer says so
+    instead of an empty 200."""
+    response = session.post(
+        f"{served.url}{DECISION}", data=body, headers={"Content-Type": "application/json"}, timeout=10
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert result["error"]["code"] == "no_input"
+    assert '{"input":' in result["error"]["message"]
+    VALIDATOR.validate(result)
+    _openapi_validator("DecisionResponse").validate(response.json())
+
+
+def test_a_batch_over_its_bound_is_one_error_document(served: Server, session):
+    limit = json.loads((ROOT / "schemas" / "batch.schema.json").read_text(encoding="utf-8"))["properties"]["requests"]
+    request = request_of(CASES[0][1])
+    body = {"input": {"requests": [request] * (limit["maxItems"] + 1)}}
+    response = session.post(f"{served.url}/v1/data/mz/medins/batch/decisions", json=body, timeout=30)
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert result["error"]["code"] == "invalid_input"
+    assert [p["field"] for p in result["error"]["problems"]] == ["requests"]
+    VALIDATOR.validate(result)
+    _openapi_validator("BatchResponse").validate(response.json())
+    small = session.post(
+        f"{served.url}/v1/data/mz/medins/batch/decisions", json={"input": {"requests": [request] * 2}}, timeout=30
+    )
+    _openapi_validator("BatchResponse").validate(small.json())
+    assert [d["policy_year"] for d in small.json()["result"]] == [
+        _post(session, served.url, request)["result"]["policy_year"]
+    ] * 2
+
+
+def _openapi_validator(component: str) -> Any:
+    spec = yaml.safe_load((ROOT / "schemas" / "openapi.yaml").read_text(encoding="utf-8"))
+    base = "https://mzpolicy.example/schemas/"
+    resources = [(base + "openapi.yaml", DRAFT202012.create_resource(spec))]
+    for name in ("request.schema.json", "resident.schema.json", "decision.schema.json", "batch.schema.json"):
+        schema = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
+        assert schema["$id"] == base + name
+        resources.append((base + name, Resource.from_contents(schema)))
+    registry = Registry().with_resources(resources)
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"{base}openapi.yaml#/components/schemas/{component}"}, registry=registry
+    )
+
+
 def test_openapi_describes_the_real_exchange(served: Server, session):
     spec = yaml.safe_load((ROOT / "schemas" / "openapi.yaml").read_text(encoding="utf-8"))
     assert spec["openapi"].startswith("3.")
     operation = spec["paths"][DECISION]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("DecisionRequest")
-    base = "https://mzpolicy.example/schemas/"
-    resources = [(base + "openapi.yaml", DRAFT202012.create_resource(spec))]
-    for name in ("request.schema.json", "resident.schema.json", "decision.schema.json"):
-        schema = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
-        assert schema["$id"] == base + name
-        resources.append((base + name, Resource.from_contents(schema)))
-    registry = Registry().with_resources(resources)
-
-    def validator(component: str) -> Any:
-        return jsonschema.Draft202012Validator(
-            {"$ref": f"{base}openapi.yaml#/components/schemas/{component}"}, registry=registry
-        )
-
+    batch = spec["paths"]["/v1/data/mz/medins/batch/decisions"]["post"]
+    assert batch["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("BatchRequest")
+    validator = _openapi_validator
     request = request_of(CASES[0][1])
     validator("DecisionRequest").validate({"input": request})
     assert not validator("DecisionRequest").is_valid({"input": {**request, "resident": {"id_typo": 1}}})
     response = session.post(f"{served.url}{DECISION}", json={"input": request}, timeout=30)
     validator("DecisionResponse").validate(response.json())
+    validator("BatchRequest").validate({"input": {"requests": [request]}})
+    assert not validator("BatchRequest").is_valid({"input": {"requests": [request] * 1001}})
 
 
 # --- who may do what -------------------------------------------------------------
