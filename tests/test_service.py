@@ -226,8 +226,14 @@ def test_server_policies_pass_their_unit_tests():
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for package in ("authz_test", "log_test"):
+    for package in ("authz_test", "log_test", "health_test"):
         assert f"data.system.{package}." in result.stdout, f"{package} did not run"
+
+
+def test_the_bundle_holds_the_health_policy(bundle: Path):
+    with tarfile.open(bundle, "r:gz") as tar:
+        names = {n.lstrip("/") for n in tar.getnames()}
+    assert {"system/health.rego", "system/authz.rego", "system/log.rego"} <= names
 
 
 # --- every golden case: CLI, raw HTTP and the unbuilt policies agree ----------
@@ -374,6 +380,26 @@ def test_openapi_describes_the_real_exchange(served: Server, session):
 
 
 # --- who may do what -------------------------------------------------------------
+
+
+def _readme_probes() -> list[str]:
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"/health(?:/[a-z]+)?", text)))
+
+
+def test_the_readme_names_the_probes():
+    assert {"/health", "/health/live", "/health/ready", "/health/bundles"} <= set(_readme_probes())
+
+
+@pytest.mark.parametrize("probe", _readme_probes())
+def test_every_probe_the_readme_names_answers_200_without_a_token(probe: str, served: Server, checkout: Server):
+    for server in (served, checkout):
+        response = requests.get(f"{server.url}{probe}", timeout=5)
+        assert response.status_code == 200, (server.url, probe, response.text)
+    # A probe OPA has no policy for is 500 (undefined), not a quiet 200.
+    assert requests.get(f"{served.url}/health/no-such-probe", timeout=5).status_code == 500
 
 
 def test_health_is_open_and_reads_need_the_token(served: Server):

@@ -12,7 +12,10 @@ _decision := ["v1", "data", "mz", "medins", "decision"]
 
 test_health_is_open if {
 	authz.allow with input as {"method": "GET", "path": ["health"]} with opa.runtime as _token_env
-	authz.allow with input as {"method": "GET", "path": ["health", "bundles"]} with opa.runtime as _token_env
+	every probe in ["live", "ready", "bundles"] {
+		authz.allow with input as {"method": "GET", "path": ["health", probe]} with opa.runtime as _token_env
+	}
+	not authz.allow with input as {"method": "POST", "path": ["health", "ready"]} with opa.runtime as _token_env
 }
 
 test_decision_needs_the_token if {
