@@ -13,7 +13,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,10 +217,23 @@ def test_bundle_manifest_has_the_revision_and_the_policy_years(bundle: Path, ses
 
 
 def test_server_policies_pass_their_unit_tests():
+    """log.rego reads the bundle's schemas: the tests run with the policies loaded."""
+    policies, authz = str(ROOT / "policies"), str(ROOT / "opa" / "authz")
     result = subprocess.run(
-        [str(opa_binary()), "test", str(ROOT / "opa" / "authz")], capture_output=True, text=True, timeout=60
+        [str(opa_binary()), "test", "-v", policies, authz, "--run", r"^data\.system\."],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    for package in ("authz_test", "log_test", "health_test"):
+        assert f"data.system.{package}." in result.stdout, f"{package} did not run"
+
+
+def test_the_bundle_holds_the_health_policy(bundle: Path):
+    with tarfile.open(bundle, "r:gz") as tar:
+        names = {n.lstrip("/") for n in tar.getnames()}
+    assert {"system/health.rego", "system/authz.rego", "system/log.rego"} <= names
 
 
 # --- every golden case: CLI, raw HTTP and the unbuilt policies agree ----------
@@ -289,32 +304,102 @@ def test_defined_errors_validate_against_the_decision_schema(served: Server, ses
         VALIDATOR.validate(answer)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        json.dumps(request_of(CASES[0][1])).encode(),
+        b"",
+        json.dumps({"inputs": request_of(CASES[0][1])}).encode(),
+    ],
+    ids=["empty-object", "bare-request", "empty-body", "misspelt-wrapper"],
+)
+def test_a_post_without_the_input_wrapper_is_a_defined_error(served: Server, session, body: bytes):
+    """OPA leaves input undefined without {"input": ...}; the answer says so
+    instead of an empty 200."""
+    response = session.post(
+        f"{served.url}{DECISION}", data=body, headers={"Content-Type": "application/json"}, timeout=10
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert result["error"]["code"] == "no_input"
+    assert '{"input":' in result["error"]["message"]
+    VALIDATOR.validate(result)
+    _openapi_validator("DecisionResponse").validate(response.json())
+
+
+def test_a_batch_over_its_bound_is_one_error_document(served: Server, session):
+    limit = json.loads((ROOT / "schemas" / "batch.schema.json").read_text(encoding="utf-8"))["properties"]["requests"]
+    request = request_of(CASES[0][1])
+    body = {"input": {"requests": [request] * (limit["maxItems"] + 1)}}
+    response = session.post(f"{served.url}/v1/data/mz/medins/batch/decisions", json=body, timeout=30)
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert result["error"]["code"] == "invalid_input"
+    assert [p["field"] for p in result["error"]["problems"]] == ["requests"]
+    VALIDATOR.validate(result)
+    _openapi_validator("BatchResponse").validate(response.json())
+    small = session.post(
+        f"{served.url}/v1/data/mz/medins/batch/decisions", json={"input": {"requests": [request] * 2}}, timeout=30
+    )
+    _openapi_validator("BatchResponse").validate(small.json())
+    assert [d["policy_year"] for d in small.json()["result"]] == [
+        _post(session, served.url, request)["result"]["policy_year"]
+    ] * 2
+
+
+def _openapi_validator(component: str) -> Any:
+    spec = yaml.safe_load((ROOT / "schemas" / "openapi.yaml").read_text(encoding="utf-8"))
+    base = "https://mzpolicy.example/schemas/"
+    resources = [(base + "openapi.yaml", DRAFT202012.create_resource(spec))]
+    for name in ("request.schema.json", "resident.schema.json", "decision.schema.json", "batch.schema.json"):
+        schema = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
+        assert schema["$id"] == base + name
+        resources.append((base + name, Resource.from_contents(schema)))
+    registry = Registry().with_resources(resources)
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"{base}openapi.yaml#/components/schemas/{component}"}, registry=registry
+    )
+
+
 def test_openapi_describes_the_real_exchange(served: Server, session):
     spec = yaml.safe_load((ROOT / "schemas" / "openapi.yaml").read_text(encoding="utf-8"))
     assert spec["openapi"].startswith("3.")
     operation = spec["paths"][DECISION]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("DecisionRequest")
-    base = "https://mzpolicy.example/schemas/"
-    resources = [(base + "openapi.yaml", DRAFT202012.create_resource(spec))]
-    for name in ("request.schema.json", "resident.schema.json", "decision.schema.json"):
-        schema = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
-        assert schema["$id"] == base + name
-        resources.append((base + name, Resource.from_contents(schema)))
-    registry = Registry().with_resources(resources)
-
-    def validator(component: str) -> Any:
-        return jsonschema.Draft202012Validator(
-            {"$ref": f"{base}openapi.yaml#/components/schemas/{component}"}, registry=registry
-        )
-
+    batch = spec["paths"]["/v1/data/mz/medins/batch/decisions"]["post"]
+    assert batch["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("BatchRequest")
+    validator = _openapi_validator
     request = request_of(CASES[0][1])
     validator("DecisionRequest").validate({"input": request})
     assert not validator("DecisionRequest").is_valid({"input": {**request, "resident": {"id_typo": 1}}})
     response = session.post(f"{served.url}{DECISION}", json={"input": request}, timeout=30)
     validator("DecisionResponse").validate(response.json())
+    validator("BatchRequest").validate({"input": {"requests": [request]}})
+    assert not validator("BatchRequest").is_valid({"input": {"requests": [request] * 1001}})
 
 
 # --- who may do what -------------------------------------------------------------
+
+
+def _readme_probes() -> list[str]:
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"/health(?:/[a-z]+)?", text)))
+
+
+def test_the_readme_names_the_probes():
+    assert {"/health", "/health/live", "/health/ready", "/health/bundles"} <= set(_readme_probes())
+
+
+@pytest.mark.parametrize("probe", _readme_probes())
+def test_every_probe_the_readme_names_answers_200_without_a_token(probe: str, served: Server, checkout: Server):
+    for server in (served, checkout):
+        response = requests.get(f"{server.url}{probe}", timeout=5)
+        assert response.status_code == 200, (server.url, probe, response.text)
+    # A probe OPA has no policy for is 500 (undefined), not a quiet 200.
+    assert requests.get(f"{served.url}/health/no-such-probe", timeout=5).status_code == 500
 
 
 def test_health_is_open_and_reads_need_the_token(served: Server):
@@ -415,6 +500,59 @@ def test_decision_log_holds_no_id_number(served: Server, session, bundle: Path):
         assert isinstance(entry["result"].get("policy_year"), int) or "error" in entry["result"]
 
 
+def _id_number(first17: str) -> str:
+    from mzpolicy.records import check_digit
+
+    return first17 + check_digit(first17)
+
+
+def test_decision_log_holds_no_id_number_however_it_is_sent(served: Server, session):
+    """Issue 13 point 7: keys spelt otherwise, an ID number in another field,
+    the birth-date digits quoted by a message, and reads of other paths."""
+    ids = [_id_number(f"4414021985{m:02d}1{m:02d}11") for m in range(1, 8)]
+    impossible_birth = "19901301"  # positions 7-14 of an ID number that is no real date
+    names = ["欧阳明月", "Ouyang Mingyue", "陳大文"]
+    valid = {"id_type": "resident_id", "id_number": ids[6]}
+    bodies = [
+        {"as_of": "2024-10-10", "resident": {"id_type": "resident_id", "idNumber": ids[0], "fullName": names[0]}},
+        {"as_of": "2024-10-10", "resident": {**valid, "姓名": names[1], "身份证号": ids[1]}},
+        {"as_of": "2024-10-10", "resident": {**valid, "hukou_region": ids[2]}},
+        {
+            "as_of": "2024-10-10",
+            "resident": {"id_type": "resident_id", "id_number": _id_number(f"441402{impossible_birth}123")},
+        },
+        {"as_of": "2024-10-10", "resident": {**valid, ids[3]: True}},
+        {"as_of": ids[4], "resident": valid},
+    ]
+    answers = {}
+    for request in bodies:
+        body = _post(session, served.url, request)
+        answers[body["decision_id"]] = body["result"]
+    assert all(a["error"]["code"] == "invalid_input" for a in answers.values())
+    assert any(impossible_birth in p["message"] for a in answers.values() for p in a["error"]["problems"])
+    batch = {"requests": bodies[:2]}
+    for path in ("decisions", "rows"):
+        response = session.post(f"{served.url}/v1/data/mz/medins/batch/{path}", json={"input": batch}, timeout=30)
+        assert response.status_code == 200, response.text
+    other = session.post(
+        f"{served.url}/v1/data/mz/medins/lib/request/resident",
+        json={"input": {"resident": {"id_type": "resident_id", "id_number": ids[5], "name": names[2]}}},
+        timeout=10,
+    ).json()
+    assert other["result"]["id_number"] == ids[5], "the service gets what it asked for"
+
+    entries = _decision_log(served, {*answers, other["decision_id"]})
+    text = served.log_text()
+    leaked = sorted(secret for secret in [*ids, *names, impossible_birth] if secret in text)
+    assert not leaked, f"the server's output holds {leaked}"
+    for decision_id in answers:
+        entry = entries[decision_id]
+        assert set(entry["input"]) <= {"as_of", "policy_year", "resident"}
+        assert set(entry["input"]["resident"]) <= {"id_type", "hukou_region"}
+        assert entry["result"]["error"]["code"] == "invalid_input"
+    assert entries[other["decision_id"]]["result"].startswith("(not logged"), "a read of another path is no decision"
+
+
 def _decision_log(server: Server, decision_ids: set[str], timeout: float = 5.0) -> dict[str, dict[str, Any]]:
     """The decision-log entries (JSON lines, msg "Decision Log") with these ids."""
     deadline = time.monotonic() + timeout
@@ -430,6 +568,117 @@ def _decision_log(server: Server, decision_ids: set[str], timeout: float = 5.0) 
             assert not missing, f"{len(missing)} decisions were not logged"
             return entries
         time.sleep(0.05)
+
+
+# --- bounded cost of any request (issue 13 point 6) -----------------------------
+
+_PERSON = {"id_type": "resident_id", "id_number": "441402199001011237"}
+_MIB = 1024 * 1024
+
+
+def _hostile_body(name: str) -> tuple[bytes, dict[str, str]]:
+    """The bodies of issue 13, each as a service could send it."""
+    head = json.dumps({"input": {"as_of": "2024-10-10", "resident": _PERSON}})[:-3].encode()  # up to the resident's }
+    if name == "10000-equal-years":
+        return head + b', "enrolled_years": [' + b",".join([b"2020"] * 10_000) + b"]}}}", {}
+    if name == "7M-equal-years":
+        return head + b', "enrolled_years": [' + b"2020," * 7_000_000 + b"2020]}}}", {}
+    if name == "100000-unknown-keys":
+        return head + b"".join(b', "k%d": 1' % i for i in range(100_000)) + b"}}}", {}
+    if name == "gzip-bomb":
+        # 200 MB of JSON in about 190 KB: a name of 200 million letters.
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+        parts = [compressor.compress(head + b', "name": "')]
+        chunk = b"a" * _MIB
+        parts += [compressor.compress(chunk) for _ in range(200)]
+        parts += [compressor.compress(b'"}}}'), compressor.flush()]
+        return b"".join(parts), {"Content-Encoding": "gzip"}
+    if name == "4MiB-of-nested-lists":
+        count = (4 * _MIB - len(head) - 100) // 6
+        return head + b', "enrolled_years": [' + b",".join([b"[[0]]"] * count) + b"]}}}", {}
+    if name == "4MiB-under-an-unknown-key":
+        count = (4 * _MIB - len(head) - 100) // 6
+        return head + b', "x": [' + b",".join([b"[[0]]"] * count) + b"]}}}", {}
+    raise AssertionError(name)
+
+
+def _proc_status(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM of a process, in KiB, and its CPU time in ticks."""
+    status = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            status[key] = int(value.split()[0])
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    status["ticks"] = int(fields[11]) + int(fields[12])
+    return status
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc/<pid>/status")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "10000-equal-years",
+        "7M-equal-years",
+        "100000-unknown-keys",
+        "gzip-bomb",
+        "4MiB-of-nested-lists",
+        "4MiB-under-an-unknown-key",
+    ],
+)
+def test_a_hostile_body_gets_a_defined_answer_in_bounded_time_and_memory(name: str, work: Path):
+    """A fresh `mzpolicy serve` (opa/config.yaml, system.authz, the decision
+    logs and their mask) per body, so that its VmHWM is this body's. Before
+    the bounds: 24 s of CPU for 10,000 equal years, 18 s and 670 MiB for
+    100,000 keys, 12 GiB and no answer for 7 M years, 2 GiB for the gzip
+    bomb, no answer after 60 s for the nested lists."""
+    body, headers = _hostile_body(name)
+    with serve(work / f"hostile-{name}.log") as server:
+        pid = server.proc.pid  # serve execs OPA in place
+        before = _proc_status(pid)
+        probes: list[float] = []
+        stop = threading.Event()
+
+        def probe() -> None:
+            while True:  # at least once, however quick the answer
+                started = time.monotonic()
+                try:
+                    healthy = requests.get(f"{server.url}/health", timeout=10).status_code == 200
+                except requests.RequestException:
+                    healthy = False
+                probes.append(time.monotonic() - started if healthy else float("inf"))
+                if stop.wait(0.05):
+                    return
+
+        prober = threading.Thread(target=probe, daemon=True)
+        prober.start()
+        started = time.monotonic()
+        response = requests.post(
+            f"{server.url}{DECISION}",
+            data=body,
+            headers={"Content-Type": "application/json", **headers},
+            timeout=60,
+        )
+        wall = time.monotonic() - started
+        stop.set()
+        prober.join(timeout=15)
+        after = _proc_status(pid)
+    cpu = (after["ticks"] - before["ticks"]) / os.sysconf("SC_CLK_TCK")
+    peak = after["VmHWM"] // 1024
+    print(f"{name}: HTTP {response.status_code}, {wall:.2f} s wall, {cpu:.2f} s CPU, VmHWM {peak} MiB")
+    if response.status_code == 200:
+        result = response.json()["result"]
+        assert result["error"]["code"] == "invalid_input", result
+        VALIDATOR.validate(result)
+    else:
+        assert response.status_code in (400, 413), response.text
+        assert "exceeds limit" in response.json()["message"]
+    # The 4 MiB bodies of a million small lists are OPA's own floor: decoding
+    # them (for system.authz and the query) takes about 4 s of CPU and 500 MiB.
+    assert cpu < 10, f"{cpu:.1f} s of OPA CPU"
+    assert peak < 800, f"OPA reached {peak} MiB"
+    assert wall < 30
+    assert max(probes) < 2, f"/health took {max(probes):.2f} s during the request (inf: no answer)"
 
 
 # --- signatures ----------------------------------------------------------------

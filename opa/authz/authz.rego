@@ -4,7 +4,8 @@
 #   Loaded by `mzpolicy serve` (OPA --authentication=token,
 #   --authorization=basic), either from this folder or from the bundle that
 #   opa/build makes, which carries it signed beside the policies.
-#   - /health (and /health/bundles, /health/plugins) is open to probes.
+#   - GET /health and /health/live, /health/ready, /health/bundles (health.rego)
+#     are open to probes.
 #   - Reads of the bundle's own documents (data.mz..., data.params...) by GET
 #     or POST need the bearer token when MZPOLICY_OPA_TOKEN is set in OPA's
 #     environment; so does GET /metrics.

@@ -127,7 +127,8 @@ def serve(
 
     \b
     Who may do what (opa/authz/authz.rego, system.authz):
-      GET /health                        open, for probes
+      GET /health/live, /health/ready,   open, for probes (ready: the bundle
+          /health/bundles, /health       is activated, the decision logger up)
       POST /v1/data/mz/medins/decision   needs the bearer token when one is set;
                                          so do other GET/POST reads under
                                          /v1/data/mz, /v1/data/params and
@@ -144,8 +145,9 @@ def serve(
       mzpolicy serve --bundle build/mzpolicy.tar.gz --verification-key public.pem \\
                      --token-file /etc/mzpolicy/token --addr 0.0.0.0:8181
     Every decision is logged as a JSON line on stderr with its decision_id,
-    the bundle revision (the git commit) and the policy year; ID numbers
-    and names are erased from the logged input.
+    the bundle revision (the git commit) and the policy year; the logged
+    input keeps only the record's known fields, without name, ID number and
+    birth date, and any run of 8 or more digits is masked.
     """
     from .opa import server_command
 

@@ -19,7 +19,9 @@ import data.mz.medins.common.contribution
 #   clause: {"2025": 一, "2023": 一}
 #   zh: 名册中每名居民的参保、缴费、资助与待遇决定，按名册顺序逐行给出。
 #   en: The decision for every resident of a roster, one per request, in roster order.
-decisions := [one(r) | some r in _requests]
+decisions := _over_bound if {
+	_too_many
+} else := [one(r) | some r in _requests]
 
 # METADATA
 # title: 单个请求的决定
@@ -38,7 +40,9 @@ one(r) := d if {
 #   clause: {"2025": 五(三), "2023": 三(四)}
 #   zh: 名册中每名居民的决定，以及政府全额资助人员的资助来源、身份类别、名单责任部门和依据条款。
 #   en: Each resident's decision and, for the fully subsidised, the source, the qualifying identities, the list owner and the clause.
-rows := [row(r) | some r in _requests]
+rows := _over_bound if {
+	_too_many
+} else := [row(r) | some r in _requests]
 
 # METADATA
 # title: 单个请求的名册行
@@ -57,6 +61,17 @@ row(r) := {"decision": d, "ledger": ledger(d, identities)} if {
 } else := {"decision": _undefined, "ledger": null}
 
 _requests := input.requests if is_array(input.requests)
+
+# A query's requests are bounded by the batch schema's maxItems, so that one
+# query's time is bounded too; mzpolicy batch sends at most that many.
+_limit := data.mz.schemas.batch.properties.requests.maxItems
+
+_too_many if count(_requests) > _limit
+
+_over_bound := {"error": {"code": "invalid_input", "problems": [{
+	"field": "requests",
+	"message": sprintf("has %d requests, at most %d in one query: split the batch", [count(_requests), _limit]),
+}]}}
 
 _requests := [] if not is_array(input.requests)
 

@@ -30,11 +30,24 @@ loaded_years := request.loaded_years
 #   clause: {"2025": 一, "2023": 一}
 #   zh: 一名居民在某一日期的参保、缴费、资助与待遇决定。
 #   en: The enrollment, payment, subsidy and benefit decision for one resident on one date.
-decision := {"error": {"code": "invalid_input", "problems": validation.problem_list}} if {
+decision := {"error": _no_input} if {
+	not _input_given
+} else := {"error": {"code": "invalid_input", "problems": validation.problem_list}} if {
 	count(validation.problems) > 0
 } else := {"error": _year_not_loaded} if {
 	not request.year_loaded
 } else := _decision
+
+# OPA leaves input undefined when the POST body has no "input" key: an
+# empty body, {}, or a request sent bare instead of inside {"input": ...}.
+_input_given if {
+	_ = input
+}
+
+_no_input := {
+	"code": "no_input",
+	"message": `the POST body has no "input": send {"input": {"as_of": "YYYY-MM-DD", "resident": {...}}}`,
+}
 
 # Where as_of still lies after a loaded year's window and before the end of
 # its 补缴 or 中途参保 period (September 2025 is both 2025's last 补缴 month and

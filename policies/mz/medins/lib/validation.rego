@@ -2,30 +2,38 @@
 # shared JSON Schemas through json.match_schema, then what a schema cannot
 # say (GB 11643 check digit, a real birth date in the ID number and its
 # agreement with birth_date). Nothing here depends on the policy year.
+#
+# The schemas' bounds on counts come first (lib/bounds.rego): a request over
+# one is answered with that alone, and nothing else here runs on it.
 package mz.medins.lib.validation
 
+import data.mz.medins.lib.bounds
 import data.mz.medins.lib.dates
 import data.mz.medins.lib.request
 
-problems contains {"field": "(input)", "message": "the request must be a JSON object"} if not is_object(input)
+problems := bounds.problems if {
+	count(bounds.problems) > 0
+} else := _format_problems
 
-problems contains problem if {
+_format_problems contains {"field": "(input)", "message": "the request must be a JSON object"} if not is_object(input)
+
+_format_problems contains problem if {
 	is_object(input)
-	[valid, errors] := json.match_schema(input, data.mz.schemas.request)
+	[valid, errors] := json.match_schema(bounds.request_view, data.mz.schemas.request)
 	not valid
 	some error in errors
 	problem := _schema_problem(error, "")
 }
 
-problems contains problem if {
+_format_problems contains problem if {
 	is_object(input.resident)
-	[valid, errors] := json.match_schema(input.resident, data.mz.schemas.resident)
+	[valid, errors] := json.match_schema(bounds.resident_view, data.mz.schemas.resident)
 	not valid
 	some error in errors
 	problem := _schema_problem(error, "resident.")
 }
 
-problems contains {"field": "as_of", "message": sprintf("%s is not a real date", [input.as_of])} if {
+_format_problems contains {"field": "as_of", "message": sprintf("%s is not a real date", [input.as_of])} if {
 	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, input.as_of)
 	not dates.valid(input.as_of)
 }
@@ -46,7 +54,7 @@ _eighteen_character_id if {
 	regex.match(`^[0-9]{17}[0-9X]$`, input.resident.id_number)
 }
 
-problems contains problem if {
+_format_problems contains problem if {
 	_eighteen_character_id
 	id := input.resident.id_number
 	expected := check_digit(id)
@@ -57,7 +65,7 @@ problems contains problem if {
 	}
 }
 
-problems contains problem if {
+_format_problems contains problem if {
 	_eighteen_character_id
 	not _real_date(request.id_birth_date(input.resident.id_number))
 	problem := {
@@ -66,7 +74,7 @@ problems contains problem if {
 	}
 }
 
-problems contains problem if {
+_format_problems contains problem if {
 	_eighteen_character_id
 	derived := request.id_birth_date(input.resident.id_number)
 	_real_date(derived)
@@ -78,7 +86,7 @@ problems contains problem if {
 	}
 }
 
-problems contains problem if {
+_format_problems contains problem if {
 	is_string(input.as_of)
 	born := request.birth_date
 	_real_date(born)
@@ -116,14 +124,14 @@ _date_fields contains [concat(".", ["resident.events", name]), date] if {
 	some name, date in input.resident.events
 }
 
-problems contains {"field": field, "message": sprintf("%s is not a real date", [date])} if {
+_format_problems contains {"field": field, "message": sprintf("%s is not a real date", [date])} if {
 	some [field, date] in _date_fields
 	is_string(date)
 	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, date)
 	not _real_date(date)
 }
 
-problems contains problem if {
+_format_problems contains problem if {
 	amount := input.resident.payment.amount
 	is_number(amount)
 	_decimals(amount) > 2
