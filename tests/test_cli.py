@@ -7,16 +7,19 @@ used through --opa-url, except where the embedded default is the point.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from conftest import CLI, ROOT, run_cli
@@ -478,3 +481,134 @@ def test_ctrl_c_during_embedded_eval_stops_opa(tmp_path, marked_opa):
         assert _running(marked_opa) == [], "OPA outlived the interrupted CLI"
     if not interrupted:
         pytest.skip("the CLI finished before SIGINT arrived every time; nothing was interrupted")
+
+
+# -- signals: the embedded OPA never outlives the CLI (issue 13, point 5) -------------------------------------------
+
+
+def _state(pid: int) -> str | None:
+    """The process state letter (R, S, Z...) of pid, or None once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _gone(pid: int, within: float = 10.0) -> bool:
+    """pid has exited (or is a zombie nobody has reaped yet) within the time."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if _state(pid) in (None, "Z", "X"):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _waiting_eval(marked_opa: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
+    """`mzpolicy eval -` waiting on a standard input that stays open, and the
+    pid of its embedded OPA (started before standard input is read)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MZPOLICY_")}
+    full_env.update(env or {}, MZPOLICY_OPA_BIN=marked_opa)
+    proc = subprocess.Popen(
+        [*CLI, "eval", "-", "--as-of", AS_OF, "--format", "json"],
+        cwd=ROOT,
+        env=full_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        children = [pid for pid in _running(marked_opa) if _parent(pid) == proc.pid]
+        if children:
+            return proc, children[0]
+        time.sleep(0.01)
+    proc.kill()
+    _, err = proc.communicate()
+    raise AssertionError(f"no embedded OPA appeared: exit {proc.returncode}, {err.decode()}")
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _opa_url(opa_pid: int) -> str:
+    command = Path(f"/proc/{opa_pid}/cmdline").read_bytes().decode().split("\0")
+    return "http://" + command[command.index("--addr") + 1]
+
+
+def _healthy_within(url: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=0.5) as response:
+            if response.status == 200:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"{url} never answered /health")
+
+
+@pytest.mark.parametrize(
+    ("signum", "exit_code"),
+    [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -signal.SIGKILL)],
+    ids=["SIGTERM", "SIGINT", "SIGKILL"],
+)
+def test_a_signal_to_eval_waiting_on_stdin_leaves_no_opa_behind(marked_opa, signum, exit_code):
+    proc, opa = _waiting_eval(marked_opa)
+    try:
+        _healthy_within(_opa_url(opa))
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == exit_code, err.decode()
+    assert out == b""
+    assert b"Traceback" not in err and b"Aborted" not in err, err.decode()
+    assert _gone(opa), f"OPA {opa} outlived the CLI ({signal.Signals(signum).name})"
+
+
+def test_the_embedded_opa_refuses_queries_and_reads_without_the_run_s_token(marked_opa):
+    proc, opa = _waiting_eval(marked_opa, env={"MZPOLICY_OPA_TOKEN": "the-caller-s-own-token"})
+    try:
+        url = _opa_url(opa)
+        _healthy_within(url)
+        query = requests.get(f"{url}/v1/query", params={"q": "opa.runtime().env"}, timeout=5)
+        assert query.status_code == 401 and "MZPOLICY" not in query.text
+        for headers in ({}, {"Authorization": "Bearer the-caller-s-own-token"}):
+            request = {"as_of": AS_OF, "resident": ADULT}
+            read = requests.post(f"{url}/v1/data/mz/medins/decision", json={"input": request}, headers=headers)
+            assert read.status_code == 401, (headers, read.status_code)
+        environ = Path(f"/proc/{opa}/environ").read_bytes()
+        assert b"the-caller-s-own-token" not in environ
+        # The CLI's own client has the run's token: the record gets its decision.
+        out, err = proc.communicate(yaml.safe_dump(ADULT, allow_unicode=True).encode(), timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err.decode()
+    assert json.loads(out)["eligible"] is True
+    assert _gone(opa)
+
+
+def test_diff_with_the_embedded_opa(tmp_path, marked_opa):
+    result = run_cli(
+        "diff", write(tmp_path, ADULT), "--years", "2023,2025", "--as-of", AS_OF, "--format", "json",
+        env={"MZPOLICY_OPA_BIN": marked_opa},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stdout)["decisions"]) == {"2023", "2025"}
+    assert _running(marked_opa) == []
+
+
+def test_report_with_the_embedded_opa(marked_opa):
+    result = run_cli(
+        "report", "progress", str(ROOT / "fixtures" / "rosters" / "county-sample.jsonl"), "--as-of", AS_OF,
+        env={"MZPOLICY_OPA_BIN": marked_opa},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout
+    assert _running(marked_opa) == []
