@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import re
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -53,8 +52,10 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def _bad_date(value: str) -> str:
+    from .records import shown
+
     # Bad input, not bad usage: one line naming the option (CONTRACT §4), no usage text.
-    raise BadInput(f"invalid input: --as-of: {value!r} is not a real date in YYYY-MM-DD form")
+    raise BadInput(f"invalid input: --as-of: {shown(value)} is not a real date in YYYY-MM-DD form")
 
 
 def _token() -> str | None:
@@ -192,9 +193,8 @@ def eval_command(
         _start(server)
         from . import records, render
 
-        stdin_text = sys.stdin.read() if record == "-" else None
         try:
-            document = records.load(record, stdin_text)
+            document = records.load(record)
             request = records.build_request(document, as_of=as_of, policy_year=policy_year)
         except records.InputError as exc:
             raise BadInput(f"invalid input: {exc.one_line()}") from None
@@ -242,9 +242,8 @@ def diff_command(
     from . import diff, records, render
 
     with ended_by_signals():
-        stdin_text = sys.stdin.read() if record == "-" else None
         try:
-            document = records.load(record, stdin_text)
+            document = records.load(record)
             base = records.build_request(document, as_of=as_of)
         except records.InputError as exc:
             raise BadInput(f"invalid input: {exc.one_line()}") from None
@@ -258,11 +257,12 @@ def diff_command(
                 decisions[year] = decide(request, opa_url, server)
     result = diff.compare(decisions, per_year)
     if fmt == "json":
-        click.echo(render.as_json(result), nl=False)
+        text = render.as_json(result)
     elif fmt == "markdown":
-        click.echo(diff.render_markdown(result, lang), nl=False)
+        text = diff.render_markdown(result, lang)
     else:
-        click.echo(diff.render_text(result, lang), nl=False)
+        text = diff.render_text(result, lang)
+    click.echo(records.visible(text), nl=False)
 
 
 def _start(server: EmbeddedServer | None) -> None:
