@@ -1,7 +1,8 @@
 """The OPA server: start the pinned one embedded, or reach a given one, and ask it.
 
 Decisions come only from OPA (data.mz.medins.decision); this module moves
-JSON and turns transport failures into OPAError (CLI exit 3).
+JSON and turns transport failures, and answers that are not a decision of
+the shape schemas/decision.schema.json gives, into OPAError (CLI exit 3).
 """
 
 from __future__ import annotations
@@ -302,23 +303,65 @@ class DecisionClient:
         self.close()
 
     def decide(self, request: dict[str, Any]) -> dict[str, Any]:
-        import requests
-
-        try:
-            answer = self._client.query_rule(input_data=request, package_path=DECISION_PACKAGE, rule_name=DECISION_RULE)
-        except requests.HTTPError as exc:
-            raise OPAError(f"OPA at {self.endpoint.url} refused the query: {_opa_message(exc.response)}") from None
-        except requests.RequestException as exc:
-            raise OPAError(f"OPA at {self.endpoint.url} could not be reached: {type(exc).__name__}") from None
-        if "result" not in answer:
+        """The decision, or the policy's defined error, checked against
+        schemas/decision.schema.json before anyone reads it."""
+        answer = self._query(DECISION_RULE, request)
+        if not isinstance(answer, dict) or "result" not in answer:
             raise OPAError(
                 f"OPA at {self.endpoint.url} has no decision at data.mz.medins.decision (policy not loaded?)"
             )
+        problem = decision_problem(answer["result"])
+        if problem:
+            raise OPAError(f"OPA at {self.endpoint.url} answered {problem}")
         return answer["result"]
 
     def loaded_years(self) -> list[int]:
-        answer = self._client.query_rule(input_data={}, package_path=DECISION_PACKAGE, rule_name="loaded_years")
-        return answer.get("result", [])
+        answer = self._query("loaded_years", {})
+        years = answer.get("result") if isinstance(answer, dict) else None
+        if not (isinstance(years, list) and all(isinstance(y, int) for y in years)):
+            raise OPAError(f"OPA at {self.endpoint.url} has no list at data.mz.medins.loaded_years")
+        return years
+
+    def _query(self, rule: str, request: dict[str, Any]) -> Any:
+        import requests
+
+        try:
+            return self._client.query_rule(input_data=request, package_path=DECISION_PACKAGE, rule_name=rule)
+        except requests.HTTPError as exc:
+            raise OPAError(f"OPA at {self.endpoint.url} refused the query: {_opa_message(exc.response)}") from None
+        except ValueError:  # requests' JSONDecodeError is one, and a RequestException too
+            raise OPAError(f"OPA at {self.endpoint.url} answered something that is not JSON") from None
+        except requests.RequestException as exc:
+            raise OPAError(f"OPA at {self.endpoint.url} could not be reached: {type(exc).__name__}") from None
+
+
+def decision_problem(result: Any) -> str | None:
+    """What is wrong with OPA's answer at data.mz.medins.decision, as the end
+    of "OPA answered ...", or None for a decision or a defined error of the
+    shape schemas/decision.schema.json gives (the schema says which fields
+    are required, not this module). A decision lacking a field is most likely
+    from an older bundle than the CLI."""
+    if not isinstance(result, dict):
+        return f"{_kind(result)} where a decision was expected"
+    from .records import field_path, schema_errors, short
+
+    kind = "error_answer" if "error" in result else "decision"
+    what = "an error" if kind == "error_answer" else "a decision"
+    for error in schema_errors("decision", result, kind):
+        parts = list(error.absolute_path)
+        if error.validator == "required":
+            missing = next((name for name in error.validator_value if name not in error.instance), "?")
+            return f"{what} without {field_path('', [*parts, missing])}: is the bundle older than this CLI?"
+        where = field_path("", parts) if parts else "document"
+        return f"{what} whose {where} is not as schemas/decision.schema.json says: {short(error.message, 120)}"
+    return None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number"}
+    return names.get(type(value), "a number" if isinstance(value, float) else type(value).__name__)
 
 
 def _opa_message(response: Any) -> str:
@@ -328,7 +371,11 @@ def _opa_message(response: Any) -> str:
         body = response.json()
     except ValueError:
         return f"HTTP {response.status_code}"
-    return f"HTTP {response.status_code} {body.get('code', '')}: {body.get('message', '')}".strip()
+    if not isinstance(body, dict):
+        return f"HTTP {response.status_code}"
+    from .records import short
+
+    return short(f"HTTP {response.status_code} {body.get('code', '')}: {body.get('message', '')}".strip(), 200)
 
 
 @contextlib.contextmanager
