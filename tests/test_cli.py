@@ -7,20 +7,25 @@ used through --opa-url, except where the embedded default is the point.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
 import time
+import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 import yaml
 
 from conftest import CLI, ROOT, run_cli
-from mzpolicy.records import check_digit
+from mzpolicy.records import MAX_DOCUMENT_BYTES, check_digit
 
 AS_OF = "2024-10-10"  # in the 2025 collection window
 
@@ -478,3 +483,336 @@ def test_ctrl_c_during_embedded_eval_stops_opa(tmp_path, marked_opa):
         assert _running(marked_opa) == [], "OPA outlived the interrupted CLI"
     if not interrupted:
         pytest.skip("the CLI finished before SIGINT arrived every time; nothing was interrupted")
+
+
+# -- signals: the embedded OPA never outlives the CLI (issue 13, point 5) -------------------------------------------
+
+
+def _state(pid: int) -> str | None:
+    """The process state letter (R, S, Z...) of pid, or None once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _gone(pid: int, within: float = 10.0) -> bool:
+    """pid has exited (or is a zombie nobody has reaped yet) within the time."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if _state(pid) in (None, "Z", "X"):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _waiting_eval(marked_opa: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
+    """`mzpolicy eval -` waiting on a standard input that stays open, and the
+    pid of its embedded OPA (started before standard input is read)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MZPOLICY_")}
+    full_env.update(env or {}, MZPOLICY_OPA_BIN=marked_opa)
+    proc = subprocess.Popen(
+        [*CLI, "eval", "-", "--as-of", AS_OF, "--format", "json"],
+        cwd=ROOT,
+        env=full_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        children = [pid for pid in _running(marked_opa) if _parent(pid) == proc.pid]
+        if children:
+            return proc, children[0]
+        time.sleep(0.01)
+    proc.kill()
+    _, err = proc.communicate()
+    raise AssertionError(f"no embedded OPA appeared: exit {proc.returncode}, {err.decode()}")
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _opa_url(opa_pid: int) -> str:
+    command = Path(f"/proc/{opa_pid}/cmdline").read_bytes().decode().split("\0")
+    return "http://" + command[command.index("--addr") + 1]
+
+
+def _healthy_within(url: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/health", timeout=0.5) as response:
+            if response.status == 200:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"{url} never answered /health")
+
+
+@pytest.mark.parametrize(
+    ("signum", "exit_code"),
+    [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -signal.SIGKILL)],
+    ids=["SIGTERM", "SIGINT", "SIGKILL"],
+)
+def test_a_signal_to_eval_waiting_on_stdin_leaves_no_opa_behind(marked_opa, signum, exit_code):
+    proc, opa = _waiting_eval(marked_opa)
+    try:
+        _healthy_within(_opa_url(opa))
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == exit_code, err.decode()
+    assert out == b""
+    assert b"Traceback" not in err and b"Aborted" not in err, err.decode()
+    assert _gone(opa), f"OPA {opa} outlived the CLI ({signal.Signals(signum).name})"
+
+
+def test_the_embedded_opa_refuses_queries_and_reads_without_the_run_s_token(marked_opa):
+    proc, opa = _waiting_eval(marked_opa, env={"MZPOLICY_OPA_TOKEN": "the-caller-s-own-token"})
+    try:
+        url = _opa_url(opa)
+        _healthy_within(url)
+        query = requests.get(f"{url}/v1/query", params={"q": "opa.runtime().env"}, timeout=5)
+        assert query.status_code == 401 and "MZPOLICY" not in query.text
+        for headers in ({}, {"Authorization": "Bearer the-caller-s-own-token"}):
+            request = {"as_of": AS_OF, "resident": ADULT}
+            read = requests.post(f"{url}/v1/data/mz/medins/decision", json={"input": request}, headers=headers)
+            assert read.status_code == 401, (headers, read.status_code)
+        environ = Path(f"/proc/{opa}/environ").read_bytes()
+        assert b"the-caller-s-own-token" not in environ
+        # The CLI's own client has the run's token: the record gets its decision.
+        out, err = proc.communicate(yaml.safe_dump(ADULT, allow_unicode=True).encode(), timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err.decode()
+    assert json.loads(out)["eligible"] is True
+    assert _gone(opa)
+
+
+def test_diff_with_the_embedded_opa(tmp_path, marked_opa):
+    result = run_cli(
+        "diff", write(tmp_path, ADULT), "--years", "2023,2025", "--as-of", AS_OF, "--format", "json",
+        env={"MZPOLICY_OPA_BIN": marked_opa},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stdout)["decisions"]) == {"2023", "2025"}
+    assert _running(marked_opa) == []
+
+
+def test_report_with_the_embedded_opa(marked_opa):
+    result = run_cli(
+        "report", "progress", str(ROOT / "fixtures" / "rosters" / "county-sample.jsonl"), "--as-of", AS_OF,
+        env={"MZPOLICY_OPA_BIN": marked_opa},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout
+    assert _running(marked_opa) == []
+
+
+# -- hostile input: bounded time and memory, one short line (issue 13, point 9) -------------------------------------
+
+# Should a cap fail, the CLI must not take the machine with it.
+MEMORY_LIMIT = 3 << 30
+TOO_LARGE = f"larger than {MAX_DOCUMENT_BYTES >> 10} KiB"
+
+
+def _run_capped(*args: str, stdin: Any = None, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MZPOLICY_")}
+    started = time.monotonic()
+    result = subprocess.run(
+        [*CLI, *args],
+        stdin=stdin if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        env=env,
+        cwd=ROOT,
+        timeout=timeout,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT)),
+    )
+    return result, time.monotonic() - started
+
+
+def _assert_short_refusal(result: subprocess.CompletedProcess, field: str, *words: str) -> str:
+    line = assert_refused(result, field, *words)
+    assert len(line) < 1500, f"{len(line)} characters: {line[:300]}..."
+    return line
+
+
+def test_dev_zero_is_refused_at_once(opa_url):
+    result, seconds = _run_capped("eval", "/dev/zero", "--as-of", AS_OF, "--opa-url", opa_url)
+    _assert_short_refusal(result, "(file)", "/dev/zero", TOO_LARGE)
+    assert seconds < 15
+
+
+def test_dev_zero_on_stdin_is_refused_at_once(opa_url):
+    with open("/dev/zero", "rb") as zero:
+        result, seconds = _run_capped("eval", "-", "--as-of", AS_OF, "--opa-url", opa_url, stdin=zero)
+    _assert_short_refusal(result, "(file)", "standard input", TOO_LARGE)
+    assert seconds < 15
+
+
+def test_a_file_over_the_cap_is_refused_whatever_it_holds(tmp_path, opa_url):
+    path = write(tmp_path, yaml.safe_dump(ADULT, allow_unicode=True) + "#" * MAX_DOCUMENT_BYTES)
+    _assert_short_refusal(eval_(opa_url, path, "--as-of", AS_OF), "(file)", TOO_LARGE)
+
+
+def test_a_file_at_the_cap_is_read(tmp_path, opa_url):
+    text = json.dumps(ADULT, ensure_ascii=False)
+    path = tmp_path / "record.json"
+    path.write_bytes(text.encode("utf-8") + b" " * (MAX_DOCUMENT_BYTES - len(text.encode("utf-8"))))
+    assert path.stat().st_size == MAX_DOCUMENT_BYTES
+    result = eval_(opa_url, str(path), "--as-of", AS_OF, "--format", "json")
+    assert result.returncode == 0, result.stderr[:500]
+
+
+def _alias_bomb(levels: int = 9, width: int = 9) -> str:
+    lines = ["id_type: resident_id", f'id_number: "{id_number()}"', 'a0: &a0 "lol"']
+    for level in range(1, levels):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, opa_url):
+    result, seconds = _run_capped("eval", write(tmp_path, _alias_bomb()), "--as-of", AS_OF, "--opa-url", opa_url)
+    _assert_short_refusal(result, "(file)", "aliases")
+    assert seconds < 15
+
+
+def test_a_few_aliases_are_fine(tmp_path, opa_url):
+    text = "id_type: resident_id\n" + f'id_number: "{id_number()}"\n' + "hukou_region: &here '441402'\n"
+    text += "residence_region: *here\nenrolled_years: &years [2023, 2024]\nrepaired_years: *years\n"
+    result = eval_(opa_url, write(tmp_path, text), "--as-of", AS_OF, "--format", "json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_large_document_without_aliases_is_not_taken_for_a_bomb(tmp_path, opa_url):
+    # Near the size cap, built of the smallest nodes YAML has (a key with no value in a flow mapping):
+    # its expanded size must stay under the alias limit, and the error is about the fields.
+    keys = ", ".join(f"k{i}" for i in range(MAX_DOCUMENT_BYTES // 5))
+    text = yaml.safe_dump(ADULT, allow_unicode=True) + "events: {" + keys[: MAX_DOCUMENT_BYTES - 2000] + "}\n"
+    assert len(text.encode()) < MAX_DOCUMENT_BYTES
+    line = _assert_short_refusal(eval_(opa_url, write(tmp_path, text), "--as-of", AS_OF), "resident.events.k0")
+    assert "aliases" not in line and "more" in line
+
+
+def test_a_name_of_50_megabytes_gets_one_short_line(tmp_path, opa_url):
+    path = tmp_path / "record.yaml"
+    with path.open("w", encoding="utf-8") as f:
+        f.write(yaml.safe_dump(ADULT, allow_unicode=True).replace("name: 张三\n", ""))
+        f.write('name: "' + "名" * ((50 << 20) // 3) + '"\n')
+    result, seconds = _run_capped("eval", str(path), "--as-of", AS_OF, "--opa-url", opa_url)
+    _assert_short_refusal(result, "(file)", TOO_LARGE)
+    assert seconds < 15
+
+
+@pytest.mark.parametrize("size", [1_000, 80_000])
+def test_a_long_name_is_quoted_short(tmp_path, opa_url, size):
+    line = _assert_short_refusal(
+        eval_(opa_url, write(tmp_path, with_(name="名" * size)), "--as-of", AS_OF), "resident.name", "is too long"
+    )
+    assert "名名名..." in line  # reprlib's cut
+
+
+def test_a_long_misspelt_key_is_quoted_short(tmp_path, opa_url):
+    line = _assert_short_refusal(
+        eval_(opa_url, write(tmp_path, with_(**{"k" * 200_000: 1})), "--as-of", AS_OF), "kkkkk…", "not a known"
+    )
+    assert len(line) < 300
+
+
+def test_many_problems_are_counted_not_listed(tmp_path, opa_url):
+    record = with_(**{f"unknown_{i}": i for i in range(8_000)})
+    result = eval_(opa_url, write(tmp_path, record, "record.json"), "--as-of", AS_OF)
+    assert "and 7999 more" in _assert_short_refusal(result, "resident.unknown_0")
+
+
+def test_a_long_as_of_flag_is_quoted_short(tmp_path, opa_url):
+    line = _assert_short_refusal(eval_(opa_url, write(tmp_path, ADULT), "--as-of", "9" * 100_000), "--as-of")
+    assert len(line) < 300
+
+
+# -- lone surrogates (issue 13, point 10) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_name_with_a_lone_surrogate_is_shown_escaped(tmp_path, opa_url, fmt, lang):
+    # JSON may write a lone surrogate ("\udcff"); no UTF-8 stream can take it as it is.
+    text = json.dumps(with_(name="张\udcff三"), ensure_ascii=True)
+    assert "\\udcff" in text
+    path = write(tmp_path, text, "record.json")
+    result = subprocess.run(
+        [*CLI, "eval", path, "--as-of", AS_OF, "--format", fmt, "--lang", lang, "--opa-url", opa_url],
+        capture_output=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("MZPOLICY_")},
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert result.stderr == b""
+    out = result.stdout.decode("utf-8")  # strict: the output is UTF-8
+    if fmt == "json":
+        assert json.loads(out)["eligible"] is True
+    else:
+        assert "张\\udcff三" in out
+
+
+def test_a_lone_surrogate_in_a_refused_value_is_shown_escaped(tmp_path, opa_url):
+    text = json.dumps(with_(name="\udcff" * 200), ensure_ascii=True)
+    result = eval_(opa_url, write(tmp_path, text, "record.json"), "--as-of", AS_OF)
+    assert "\\udcff" in _assert_short_refusal(result, "resident.name")
+
+
+def test_the_renderers_take_a_lone_surrogate(post_decision):
+    from mzpolicy import render
+
+    decision = post_decision({"as_of": AS_OF, "resident": ADULT})
+    for fmt in ("text", "markdown", "json"):
+        for lang in ("zh", "en"):
+            out = render.render(decision, fmt, lang, "\udcff")
+            out.encode("utf-8")
+            assert fmt == "json" or "\\udcff" in out
+
+
+# -- numbers as written (issue 13, point 12) ------------------------------------------------------------------------
+
+
+def _with_amount(amount: str) -> str:
+    record = json.dumps(with_(payment={"date": "2024-10-01", "amount": 999}), ensure_ascii=False)
+    return record.replace('"amount": 999', f'"amount": {amount}')
+
+
+@pytest.mark.parametrize("amount", ["1e-400", "400.0000000000000001", "0.001", "4.00001e2"])
+def test_an_amount_with_more_than_two_decimals_as_written_is_refused(tmp_path, opa_url, amount):
+    path = write(tmp_path, _with_amount(amount), "record.json")
+    assert_refused(eval_(opa_url, path, "--as-of", AS_OF), "resident.payment.amount", amount, "more than two decimals")
+
+
+@pytest.mark.parametrize("amount", ["400.0000000000000001", "1e-400"])
+def test_a_yaml_amount_with_more_than_two_decimals_as_written_is_refused(tmp_path, opa_url, amount):
+    text = yaml.safe_dump(ADULT, allow_unicode=True) + f"payment:\n  date: 2024-10-01\n  amount: {amount}\n"
+    if "e" in amount:
+        text = text.replace(amount, "0.0000000001")  # YAML 1.1 reads 1e-400 as a string
+        amount = "0.0000000001"
+    assert_refused(eval_(opa_url, write(tmp_path, text), "--as-of", AS_OF), "resident.payment.amount", amount)
+
+
+@pytest.mark.parametrize("amount", ["400.00", "4e2", "400.000000000000000000"])
+def test_an_amount_of_two_decimals_or_fewer_as_written_is_accepted(tmp_path, opa_url, amount):
+    result = eval_(opa_url, write(tmp_path, _with_amount(amount), "record.json"), "--as-of", AS_OF, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["payment"]["accepted"] is True
+
+
+def test_a_year_that_is_not_whole_as_written_is_refused(tmp_path, opa_url):
+    text = json.dumps({"as_of": AS_OF, "policy_year": 2025, "resident": ADULT}, ensure_ascii=False)
+    text = text.replace('"policy_year": 2025', '"policy_year": 2025.0000000000000001')
+    assert_refused(eval_(opa_url, write(tmp_path, text, "request.json")), "policy_year", "integer")

@@ -2,7 +2,8 @@
 
 Exit codes: 0 a decision was made; 2 bad input or usage (a message naming
 the field on stderr); 3 OPA unreachable or the policy failed. On 2 and 3
-nothing is written to stdout.
+nothing is written to stdout. eval and diff stopped by SIGTERM exit 143, by
+Ctrl-C 130, quietly, once the embedded OPA is stopped.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import contextlib
 import datetime as dt
 import os
 import re
-import sys
+import signal
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,8 +52,10 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def _bad_date(value: str) -> str:
+    from .records import shown
+
     # Bad input, not bad usage: one line naming the option (CONTRACT §4), no usage text.
-    raise BadInput(f"invalid input: --as-of: {value!r} is not a real date in YYYY-MM-DD form")
+    raise BadInput(f"invalid input: --as-of: {shown(value)} is not a real date in YYYY-MM-DD form")
 
 
 def _token() -> str | None:
@@ -73,6 +77,37 @@ def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer 
         raise PolicyUnavailable(str(exc)) from None
     raise_for_error(decision)
     return decision
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt, so that
+    every with block on the way out runs (and stops the embedded OPA). Not an
+    Exception: no `except Exception` may swallow it."""
+
+
+@contextlib.contextmanager
+def ended_by_signals() -> Iterator[None]:
+    """SIGTERM ends the command with exit 143 and Ctrl-C with 130, after the
+    cleanup, without click's "Aborted!" (exit 1) or a traceback. A second
+    SIGTERM during the cleanup kills at once (the default action); the
+    embedded OPA then dies with the CLI all the same (its parent-death signal)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # CliRunner in a thread: only the main thread can take signals
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    except Terminated:
+        raise SystemExit(128 + signal.SIGTERM) from None
+    except KeyboardInterrupt:
+        raise SystemExit(128 + signal.SIGINT) from None
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def raise_for_error(decision: dict[str, Any]) -> None:
@@ -153,14 +188,13 @@ def eval_command(
     input. Flags override the file. Without --opa-url the pinned OPA is
     started on a free loopback port and stopped afterwards.
     """
-    with EmbeddedServer() if not opa_url else _no_server() as server:
+    with ended_by_signals(), EmbeddedServer() if not opa_url else _no_server() as server:
         # The embedded OPA boots while the record is read and the libraries load.
         _start(server)
         from . import records, render
 
-        stdin_text = sys.stdin.read() if record == "-" else None
         try:
-            document = records.load(record, stdin_text)
+            document = records.load(record)
             request = records.build_request(document, as_of=as_of, policy_year=policy_year)
         except records.InputError as exc:
             raise BadInput(f"invalid input: {exc.one_line()}") from None
@@ -207,27 +241,28 @@ def diff_command(
     """
     from . import diff, records, render
 
-    stdin_text = sys.stdin.read() if record == "-" else None
-    try:
-        document = records.load(record, stdin_text)
-        base = records.build_request(document, as_of=as_of)
-    except records.InputError as exc:
-        raise BadInput(f"invalid input: {exc.one_line()}") from None
-    base.pop("policy_year", None)
-    base.setdefault("as_of", today_in_shanghai())
-    per_year = diff.requests_for(base, years, same_date)
-    decisions = {}
-    with EmbeddedServer() if not opa_url else _no_server() as server:
-        _start(server)
-        for year, request in per_year.items():
-            decisions[year] = decide(request, opa_url, server)
+    with ended_by_signals():
+        try:
+            document = records.load(record)
+            base = records.build_request(document, as_of=as_of)
+        except records.InputError as exc:
+            raise BadInput(f"invalid input: {exc.one_line()}") from None
+        base.pop("policy_year", None)
+        base.setdefault("as_of", today_in_shanghai())
+        per_year = diff.requests_for(base, years, same_date)
+        decisions = {}
+        with EmbeddedServer() if not opa_url else _no_server() as server:
+            _start(server)
+            for year, request in per_year.items():
+                decisions[year] = decide(request, opa_url, server)
     result = diff.compare(decisions, per_year)
     if fmt == "json":
-        click.echo(render.as_json(result), nl=False)
+        text = render.as_json(result)
     elif fmt == "markdown":
-        click.echo(diff.render_markdown(result, lang), nl=False)
+        text = diff.render_markdown(result, lang)
     else:
-        click.echo(diff.render_text(result, lang), nl=False)
+        text = diff.render_text(result, lang)
+    click.echo(records.visible(text), nl=False)
 
 
 def _start(server: EmbeddedServer | None) -> None:

@@ -8,6 +8,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ROOT / "policies"
 SCHEMAS = ROOT / "schemas"
+# The server's own policies (system.authz, system.log), loaded beside policies/.
+AUTHZ = ROOT / "opa" / "authz"
+# The embedded server's OPA configuration: serve's limits, no decision logs.
+EMBEDDED_CONFIG = ROOT / "opa" / "embedded.yaml"
 
 
 def opa_binary() -> Path:

@@ -5,24 +5,48 @@ json.match_schema), the GB 11643 check digit, real dates and the birth date
 in the ID number. Whether a resident may enroll is the policy's question,
 answered in Rego. The Rego side repeats these checks for services that POST
 to OPA directly; tests hold the two to the same answers.
+
+Numbers are checked as the document writes them (WrittenNumber), as OPA
+reads them from the same text. No document costs unbounded time or memory:
+at most MAX_DOCUMENT_BYTES are read, YAML aliases may not blow a document up
+past MAX_EXPANDED_SIZE, and every message quotes values cut short.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import re
+import reprlib
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import jsonschema
 import yaml
 
 from .paths import SCHEMAS
+
+# A record is a few hundred bytes, a whole request a few more, and every
+# field has a bound (a name 100 characters, 11 identities, ...): a file a
+# hundred times that is not a record. The cap bounds what reading costs:
+# libyaml and the schema check take seconds over a megabyte of small nodes.
+MAX_DOCUMENT_BYTES = 256 << 10
+# What a YAML document may grow to once its aliases are expanded, counted as
+# one per node plus the length of each scalar. Any document without aliases
+# under MAX_DOCUMENT_BYTES stays under it (a node takes at least two
+# characters, or one beside its key); nine levels of nine aliases do not.
+MAX_EXPANDED_SIZE = 2 * MAX_DOCUMENT_BYTES
+# Problems listed in one message; the rest are counted.
+MAX_LISTED_PROBLEMS = 10
+# Schema errors looked at in one document: a list of 100,000 bad items would
+# otherwise cost a ValidationError each.
+MAX_SCHEMA_ERRORS = 50
 
 
 @dataclass(frozen=True)
@@ -42,10 +66,13 @@ class InputError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        first, *rest = self.problems
-        if not rest:
-            return _escape_line_breaks(str(first))
-        return _escape_line_breaks(f"{first} (and {len(rest)} more: " + "; ".join(map(str, rest)) + ")")
+        """Every problem up to MAX_LISTED_PROBLEMS, each cut short, on one line."""
+        first, *rest = (short(str(p), 240) for p in self.problems[:MAX_LISTED_PROBLEMS])
+        more = len(self.problems) - 1
+        if more:
+            unlisted = "; …" if len(self.problems) > MAX_LISTED_PROBLEMS else ""
+            first = f"{first} (and {more} more: " + "; ".join(rest) + unlisted + ")"
+        return visible(_escape_line_breaks(first))
 
 
 # Messages quote what the person wrote; a line break in it must not break the one-line message.
@@ -54,6 +81,34 @@ _LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 def _escape_line_breaks(text: str) -> str:
     return _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def short(text: str, limit: int = 60) -> str:
+    """text, or its first `limit` characters and an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def visible(text: str) -> str:
+    """text that any UTF-8 stream can take: a lone surrogate (JSON's "\\udcff")
+    is written as its escape, \\udcff, instead of failing the write."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_QUOTE = reprlib.Repr()
+_QUOTE.maxstring = _QUOTE.maxother = 60
+_QUOTE.maxlist = _QUOTE.maxdict = 4
+_QUOTE.maxlevel = 2
+
+
+def shown(value: Any) -> str:
+    """A value quoted in a message, short whatever its size: numbers as
+    written, anything else as repr (so line breaks and surrogates show as
+    escapes), cut down by reprlib."""
+    if isinstance(value, WrittenNumber):
+        return short(value.text)
+    if isinstance(value, Decimal):
+        return short(str(value))
+    return _QUOTE.repr(value)
 
 
 REQUEST_KEYS = {"as_of", "policy_year", "resident"}
@@ -71,12 +126,121 @@ def check_digit(first17: str) -> str:
     return _CHECK_CHARACTERS[total % 11]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as the strings the contract's dates are, so
-    that an impossible date (2025-02-30) gets its field's error, not a crash."""
+class WrittenNumber(float):
+    """A number with a fraction or an exponent, as the document writes it:
+    a float for everyone (json.dumps writes it as one), and `text` for the
+    checks that must see what was written, as OPA reads it from the same
+    text: 400.0000000000000001 or 1e-400 have more than two decimals, though
+    their floats (400.0, 0.0) have none. A request that passes those checks
+    has only numbers its float holds exactly (yuan with two decimals up to
+    100,000, whole years), so what is sent to OPA is the number validated."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> WrittenNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy.deepcopy (diff) and pickle keep the text
+        return (WrittenNumber, (self.text,))
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON as json.loads reads it, but with numbers as written (WrittenNumber).
+    Raises what json.loads raises (ValueError, RecursionError)."""
+    return json.loads(text, parse_float=WrittenNumber)
+
+
+def as_written(value: Any) -> Any:
+    """value with every finite float (a WrittenNumber, or a float built in
+    Python, which json.dumps will write as its repr) as the exact Decimal of
+    its text: the view the schema checks, so that its bounds, integers and
+    uniqueness are decided as OPA decides them on the same text."""
+    if isinstance(value, dict):
+        return {k: as_written(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_written(v) for v in value]
+    if isinstance(value, float) and math.isfinite(value):
+        return Decimal(value.text if isinstance(value, WrittenNumber) else repr(value))
+    return value
+
+
+def decimals(number: Decimal) -> int:
+    """Decimal places of a finite number's value (0.53: 2, 1.5e-1: 2, 4e2: 0,
+    400.00: 0, 1e-400: 400), read from its digits and exponent: no arithmetic,
+    which would overflow the context for 1e30 and round 400.0000000000000001."""
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int), "a finite number"
+    significant = "".join(map(str, digits)).rstrip("0")
+    if not significant:
+        return 0  # zero, however written
+    return max(0, -(exponent + len(digits) - len(significant)))
+
+
+def _written_float(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML float as written (1_000.5 is 1000.5); .inf, .nan and base 60
+    (1:30.5) as PyYAML reads them."""
+    text = node.value.replace("_", "")
+    if re.fullmatch(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", text):
+        return WrittenNumber(text)
+    return loader.construct_yaml_float(node)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's, where PyYAML has it: several times
+    faster on a large document) that keeps dates as the strings the
+    contract's dates are, so that an impossible date (2025-02-30) gets its
+    field's error, not a crash, and floats as written."""
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_Loader.add_constructor("tag:yaml.org,2002:float", _written_float)
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    """yaml.load with the aliases checked before anything is built from them."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, source)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """PyYAML builds an alias as a second reference to its anchor's value, and
+    everything after it (the request, the schema check, the JSON for OPA)
+    copies it out: nine levels of nine aliases are 387 million values. Add up
+    what each node expands to, once per node, and refuse a document that
+    grows past MAX_EXPANDED_SIZE or holds itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise InputError([Problem("(file)", "the document refers to itself (a YAML alias inside its anchor)")])
+        open_nodes.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1 + len(node.value)
+        open_nodes.discard(key)
+        if total > MAX_EXPANDED_SIZE:
+            grown = f"{source} grows past {MAX_EXPANDED_SIZE:,} values and characters once its aliases are expanded"
+            raise InputError([Problem("(file)", grown)])
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 def parse_text(text: str, source: str = "(input)") -> Any:
@@ -85,36 +249,49 @@ def parse_text(text: str, source: str = "(input)") -> Any:
         raise InputError([Problem("(file)", f"{source} is empty")])
     try:
         # JSON first: PyYAML (YAML 1.1) reads JSON numbers such as 4e2 or 1.5e3 as strings.
-        return json.loads(text)
+        return parse_json(text)
     except (ValueError, RecursionError):
         pass
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader
+        return _load_yaml(text, source)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError([Problem("(file)", f"{source} is not YAML or JSON{at}: {problem}")]) from None
+        raise InputError([Problem("(file)", f"{source} is not YAML or JSON{at}: {short(problem, 120)}")]) from None
     except RecursionError:
         raise InputError([Problem("(file)", f"{source} nests too deeply")]) from None
     except (ValueError, TypeError, OverflowError) as exc:  # an explicit tag the value does not fit (!!int abc)
-        raise InputError([Problem("(file)", f"{source} is not YAML or JSON: {exc}")]) from None
+        raise InputError([Problem("(file)", f"{source} is not YAML or JSON: {short(str(exc), 120)}")]) from None
 
 
-def load(path: str, stdin_text: str | None = None) -> Any:
-    """Read a record or request from a file path, or '-' for stdin."""
+def load(path: str, stdin: IO[bytes] | None = None) -> Any:
+    """Read a record or request from a file path, or '-' for standard input
+    (`stdin`, else sys.stdin), at most MAX_DOCUMENT_BYTES of it."""
     if path == "-":
-        return parse_text(stdin_text or "", "standard input")
-    p = Path(path)
+        source = "standard input"
+        raw = _read_capped(stdin or getattr(sys.stdin, "buffer", sys.stdin), source)
+    else:
+        source = path
+        try:
+            with open(path, "rb") as f:
+                raw = _read_capped(f, source)
+        except OSError as exc:
+            raise InputError([Problem("(file)", f"cannot read {path}: {exc.strerror}")]) from None
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem("(file)", f"cannot read {path}: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
-        raise InputError([Problem("(file)", f"{path} is not UTF-8 text")]) from None
-    return parse_text(text, path)
+        raise InputError([Problem("(file)", f"{source} is not UTF-8 text")]) from None
+    return parse_text(text, source)
+
+
+def _read_capped(stream: IO[Any], source: str) -> bytes | str:
+    """One byte more than the cap, never the whole of /dev/zero."""
+    raw = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        limit = f"{MAX_DOCUMENT_BYTES >> 10} KiB"
+        raise InputError([Problem("(file)", f"{source} is larger than {limit}, more than a record can be")])
+    return raw
 
 
 def _jsonable(value: Any) -> Any:
@@ -135,9 +312,7 @@ def build_request(document: Any, as_of: str | None = None, policy_year: int | No
     try:
         document = _jsonable(document)
     except RecursionError:
-        raise InputError(
-            [Problem("(file)", "the document refers to itself (a YAML alias inside its anchor)")]
-        ) from None
+        raise InputError([Problem("(file)", "the document nests too deeply")]) from None
     if not isinstance(document, dict):
         kind = type(document).__name__ if document is not None else "nothing"
         raise InputError([Problem("(file)", f"expected a mapping (a resident record), got {kind}")])
@@ -162,27 +337,51 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Draft7 = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})
+def _is_integer(checker: Any, instance: Any) -> bool:
+    """A whole number, however written (2025, 2025.0, 2.025e3), as OPA's
+    schema check has it; 2025.0000000000000001 is not one."""
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and decimals(instance) == 0
+    return jsonschema.Draft7Validator.TYPE_CHECKER.is_type(instance, "integer")
+
+
+_Draft7 = jsonschema.validators.extend(
+    jsonschema.Draft7Validator,
+    {"pattern": _pattern},
+    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
 
 
 @cache
-def _validator(name: str) -> jsonschema.Draft7Validator:
-    return _Draft7(_schema(name), format_checker=jsonschema.FormatChecker())
+def _validator(name: str, definition: str | None = None) -> jsonschema.Draft7Validator:
+    schema = _schema(name)
+    if definition is not None:
+        schema = {"$ref": f"#/definitions/{definition}", "definitions": schema["definitions"]}
+    return _Draft7(schema, format_checker=jsonschema.FormatChecker())
 
 
-def _path(prefix: str, parts: Any) -> str:
+def schema_errors(name: str, instance: Any, definition: str | None = None) -> Iterator[jsonschema.ValidationError]:
+    """The errors of `instance` (numbers as written) against schemas/<name>.schema.json,
+    or against one of its definitions; at most MAX_SCHEMA_ERRORS of them."""
+    errors = _validator(name, definition).iter_errors(as_written(instance))
+    return itertools.islice(errors, MAX_SCHEMA_ERRORS)
+
+
+def field_path(prefix: str, parts: Any) -> str:
+    """A field path as messages write it: resident.identities[1]."""
     out = prefix
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            # A key is whatever the person wrote, a misspelt one of a megabyte too.
+            out += f".{short(str(part))}" if out else short(str(part))
     return out or "(input)"
 
 
 def _schema_problems(name: str, instance: Any, prefix: str) -> list[Problem]:
     problems = []
-    for error in _validator(name).iter_errors(instance):
+    for error in schema_errors(name, instance):
         # if/then failures are reported by their inner error already.
         if error.validator in ("if", "allOf"):
             continue
@@ -190,23 +389,25 @@ def _schema_problems(name: str, instance: Any, prefix: str) -> list[Problem]:
         if error.validator == "additionalProperties":
             known = set((error.schema or {}).get("properties", {}))
             for extra in sorted(k for k in error.instance if k not in known):
-                problems.append(Problem(_path(prefix, [*parts, extra]), "is not a known field"))
+                problems.append(Problem(field_path(prefix, [*parts, extra]), "is not a known field"))
             continue
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
-            problems.append(Problem(_path(prefix, [*parts, missing]), "is required"))
+            problems.append(Problem(field_path(prefix, [*parts, missing]), "is required"))
             continue
-        problems.append(Problem(_path(prefix, parts), _message(error)))
+        problems.append(Problem(field_path(prefix, parts), _message(error)))
     return problems
 
 
 def _message(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message with the value it quotes (whole, however long) cut short."""
     schema = error.schema if isinstance(error.schema, dict) else {}
+    value = shown(error.instance)
     if error.validator == "pattern" and "description" in schema:
-        return f"{error.instance!r} is not valid: {schema['description']}"
+        return f"{value} is not valid: {schema['description']}"
     if error.validator == "enum":
-        return f"{error.instance!r} is not one of " + ", ".join(map(str, error.validator_value))
-    return error.message
+        return f"{value} is not one of " + ", ".join(map(str, error.validator_value))
+    return short(error.message.replace(repr(error.instance), value), 200)
 
 
 def _real_date(value: Any) -> bool:
@@ -237,11 +438,12 @@ def problems(request: dict[str, Any]) -> list[Problem]:
         found += _id_problems(resident, request.get("as_of"))
         payment = resident.get("payment")
         amount = payment.get("amount") if isinstance(payment, dict) else None
-        is_number = isinstance(amount, int | float) and not isinstance(amount, bool)
-        if isinstance(amount, float) and not math.isfinite(amount):
-            found.append(Problem("resident.payment.amount", f"{amount} is not a finite number"))
-        elif is_number and Decimal(str(amount)) * 100 % 1 != 0:
-            found.append(Problem("resident.payment.amount", f"{amount} yuan has more than two decimals"))
+        if isinstance(amount, int | float | Decimal) and not isinstance(amount, bool):
+            exact = as_written(amount) if isinstance(amount, float) else Decimal(amount)
+            if not (isinstance(exact, Decimal) and exact.is_finite()):
+                found.append(Problem("resident.payment.amount", f"{amount} is not a finite number"))
+            elif decimals(exact) > 2:
+                found.append(Problem("resident.payment.amount", f"{shown(amount)} yuan has more than two decimals"))
     return found
 
 
@@ -262,7 +464,9 @@ def _id_problems(resident: dict[str, Any], as_of: Any) -> list[Problem]:
         if derived is None:
             found.append(Problem("resident.id_number", f"positions 7-14 ({number[6:14]}) are not a real birth date"))
         elif isinstance(birth, str) and birth != derived:
-            found.append(Problem("resident.birth_date", f"{birth} disagrees with the ID number, which gives {derived}"))
+            found.append(
+                Problem("resident.birth_date", f"{short(birth)} disagrees with the ID number, which gives {derived}")
+            )
         birth = derived
     if isinstance(birth, str) and isinstance(as_of, str) and _real_date(birth) and _real_date(as_of) and birth > as_of:
         found.append(Problem("resident.birth_date", f"{birth} is after as_of {as_of}"))
@@ -271,7 +475,10 @@ def _id_problems(resident: dict[str, Any], as_of: Any) -> list[Problem]:
 
 def validate(request: dict[str, Any]) -> dict[str, Any]:
     """The request unchanged, or InputError naming every problem."""
-    found = problems(request)
+    try:
+        found = problems(request)
+    except RecursionError:
+        found = [Problem("(file)", "the document nests too deeply")]
     if found:
         raise InputError(found)
     return request

@@ -2,12 +2,17 @@
 
 Presentation only: every fact and every sentence of the trail comes from the
 decision OPA made; this module chooses labels and layout.
+
+Every output is text a UTF-8 stream can take: a name with a lone surrogate
+(JSON's "\\udcff", which the record may hold) is shown as its escape.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from .records import visible
 
 LABELS = {
     "zh": {
@@ -166,7 +171,7 @@ def text(decision: dict[str, Any], lang: str = "zh", name: str | None = None) ->
         reading = f"  [{L['reading']} {entry['reading']}]" if entry.get("reading") else ""
         lines.append(f"  {L['outcome'][entry['outcome']]}  {entry['clause']}{reading}")
         lines.append(f"      {entry['message'][lang]}")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")
 
 
 def markdown(decision: dict[str, Any], lang: str = "zh", name: str | None = None) -> str:
@@ -184,11 +189,12 @@ def markdown(decision: dict[str, Any], lang: str = "zh", name: str | None = None
         out.append(
             f"| {L['outcome'][entry['outcome']]} | {_cell(entry['clause'])} | `{entry['rule']}` | {_cell(message)} |"
         )
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out) + "\n")
 
 
 def as_json(decision: dict[str, Any]) -> str:
-    return json.dumps(decision, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    # Inside a JSON string, the escape visible() writes is the JSON escape of the same surrogate.
+    return visible(json.dumps(decision, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
 def render(decision: dict[str, Any], fmt: str, lang: str, name: str | None = None) -> str:

@@ -122,7 +122,7 @@ class Roster:
                     endpoint = server.ready() if server is not None else Endpoint.parse(self.opa_url or "")
                 except (OPAError, ValueError) as exc:
                     raise PolicyUnavailable(str(exc)) from None
-                self.client = BatchClient(endpoint, rule=self.rule, token=_token() if self.opa_url else None)
+                self.client = BatchClient(endpoint, rule=self.rule, token=_token() if self.opa_url else endpoint.token)
                 try:
                     self._check_year()
                     yield self
@@ -133,7 +133,9 @@ class Roster:
     def opened_on(self, other: Roster) -> Iterator[Roster]:
         """Open this roster's input against the OPA `other` has open."""
         assert other.client is not None, "other.opened() first"
-        self.client = BatchClient(other.client.endpoint, rule=self.rule, token=_token() if self.opa_url else None)
+        self.client = BatchClient(
+            other.client.endpoint, rule=self.rule, token=_token() if self.opa_url else other.client.endpoint.token
+        )
         try:
             with contextlib.closing(self._open_input()):
                 yield self

@@ -42,7 +42,7 @@ from functools import cache
 from typing import IO, Any
 
 from .paths import SCHEMAS
-from .records import Problem
+from .records import Problem, parse_json
 
 LIST_SEPARATOR = ";"
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
@@ -143,7 +143,7 @@ def read_jsonl(stream: IO[str]) -> Iterator[InputRow]:
             yield InputRow(n, problems=[Problem("(row)", "is not UTF-8 text")])
             continue
         try:
-            document = json.loads(line)
+            document = parse_json(line)
         except ValueError as exc:
             yield InputRow(n, problems=[Problem("(row)", f"not JSON: {exc}")])
             continue

@@ -14,7 +14,6 @@ import click
 from .cli import BadInput, PolicyUnavailable, _token, main
 from .paths import ROOT
 
-AUTHZ = ROOT / "opa" / "authz"
 CONFIG = ROOT / "opa" / "config.yaml"
 SERVER_ROOT = "system"  # the root of system.authz and system.log in a built bundle
 
@@ -162,10 +161,7 @@ def serve(
     if verification_key and not bundle:
         raise BadInput("--verification-key needs --bundle: build a signed bundle with opa/build")
 
-    extra = ["--authentication=token", "--authorization=basic", "--config-file", str(config.resolve())]
-    # A server never loads tests: under data.mz.medins they would be part of
-    # the trees the decision walks (opa/build leaves them out of the bundle).
-    extra += ["--ignore", "*_test.rego"]
+    extra: list[str] = []
     if bundle:
         bundle = bundle.resolve()
         roots = bundle_manifest(bundle).get("roots") or [""]
@@ -184,11 +180,10 @@ def serve(
                 signing_alg,
             ]
     else:
-        bundles = None  # policies/ as server_command has it
-        extra += [str(AUTHZ)]
+        bundles = None  # policies/ and opa/authz/, as server_command has it
     env = dict(os.environ, MZPOLICY_OPA_TOKEN=token)
     env.pop("MZPOLICY_OPA_TOKEN_FILE", None)
-    command = server_command(addr, extra, bundles)
+    command = server_command(addr, config.resolve(), bundles, extra)
     source = (
         f"bundle {bundle}"
         + (f", signature checked with {verification_key}" if verification_key else ", signature not checked")
