@@ -1,6 +1,11 @@
 """Rosters in and out: JSONL and CSV rows of resident records, read and
 written one row at a time so that memory does not grow with the roster.
 
+Only the row number ties an output row to a resident, so a record is one
+physical line of bytes (LF-terminated; a bare CR is an ordinary byte), and
+whatever a line holds it gives one row, an error row at worst: the rule is
+fixtures/rosters/README.md, "What one record is".
+
 JSONL: one JSON object per line, either a resident record (CONTRACT.md §2)
 or a whole request (`as_of`, `policy_year`, `resident`). Blank lines are not
 rows.
