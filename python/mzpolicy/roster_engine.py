@@ -11,7 +11,7 @@ error row; the rest of the batch is decided. Transport failures, and a
 policy that does not answer at all, stop the run (OPAError, CLI exit 3).
 
 Memory: at most `in_flight + 1` batches are held at once, whatever the
-roster's size.
+roster's size, each at most MAX_QUERY_BYTES of requests and of input lines.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class Row:
     error: dict[str, Any] | None = None
     answer: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    size: int = 0  # bytes of its input line
 
 
 def problem_error(problems: list[records.Problem], code: str = "invalid_input") -> dict[str, Any]:
@@ -98,14 +99,16 @@ def prepare(item: InputRow, as_of: str | None, policy_year: int | None, default_
     wrong with one row stops the run: an exception while building, checking
     or encoding it makes the row an error row that names the exception."""
     try:
-        return _prepare(item, as_of, policy_year, default_as_of)
+        row = _prepare(item, as_of, policy_year, default_as_of)
+        row.size = item.size
+        return row
     except Exception as exc:
         resident = None
         with contextlib.suppress(Exception):
             found = records.build_request(item.document)["resident"] if item.document is not None else None
             resident = found if isinstance(found, dict) else None
         problem = records.Problem("(row)", f"could not be checked: {type(exc).__name__} (a defect of mzpolicy)")
-        return Row(item.n, resident=resident, error=problem_error([problem], "unreadable"))
+        return Row(item.n, resident=resident, error=problem_error([problem], "unreadable"), size=item.size)
 
 
 def _prepare(item: InputRow, as_of: str | None, policy_year: int | None, default_as_of: str | None) -> Row:
@@ -279,7 +282,8 @@ def run(
     batch_size = min(batch_size, MAX_BATCH_REQUESTS)
     pending: collections.deque[tuple[list[Row], Future | None]] = collections.deque()
     # Error rows ride along in their batch so that order is kept; a roster of
-    # nothing but bad rows still moves on in bounded chunks.
+    # nothing but bad rows still moves on in chunks bounded in rows and in
+    # the bytes of their lines (an error row keeps its record for the output).
     max_rows = batch_size * 4
 
     decided = [False]
@@ -310,7 +314,7 @@ def run(
     workers = _Workers(in_flight, client.decide)
     try:
         chunk: list[Row] = []
-        sending = size = 0
+        sending = size = held = 0
 
         def send() -> None:
             bodies = [r.body for r in chunk if r.body is not None]
@@ -319,14 +323,15 @@ def run(
         for row in rows:
             if row.body is not None and sending and query_bytes(size + len(row.body), sending + 1) > MAX_QUERY_BYTES:
                 send()
-                chunk, sending, size = [], 0, 0
+                chunk, sending, size, held = [], 0, 0, 0
             chunk.append(row)
+            held += row.size
             if row.body is not None:
                 sending += 1
                 size += len(row.body)
-            if sending >= batch_size or len(chunk) >= max_rows:
+            if sending >= batch_size or len(chunk) >= max_rows or held >= MAX_QUERY_BYTES:
                 send()
-                chunk, sending, size = [], 0, 0
+                chunk, sending, size, held = [], 0, 0, 0
             while len(pending) > in_flight:
                 yield from finish(*pending.popleft())
         if chunk:

@@ -111,6 +111,7 @@ class InputRow:
     n: int
     document: dict[str, Any] | None = None
     problems: list[Problem] | None = None
+    size: int = 0  # bytes of its line, so that what is held in memory can be bounded
 
 
 # ---------------------------------------------------------------- formats
@@ -193,9 +194,11 @@ def read_jsonl(stream: BinaryIO) -> Iterator[InputRow]:
             continue
         n += 1
         try:
-            yield _jsonl_row(n, line)
+            row = _jsonl_row(n, line)
         except Exception as exc:
-            yield _unreadable(n, exc)
+            row = _unreadable(n, exc)
+        row.size = len(line or b"")
+        yield row
 
 
 def _jsonl_row(n: int, line: bytes | None) -> InputRow:
@@ -361,6 +364,7 @@ def _csv_rows(lines: Iterator[bytes | None], columns: list[tuple[str, str, list[
         if row is None:
             continue  # nothing but empty cells (",,,"): not a record, as a blank line is not
         n += 1
+        row.size = len(line or b"")
         yield row
 
 
