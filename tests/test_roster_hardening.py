@@ -479,3 +479,16 @@ def test_report_csv_neutralises_formulas_in_input_text(opa_url, tmp_path):
         cells = [c for line in csv.reader(io.StringIO(text)) for c in line]
         assert "'=cmd|' /C calc'!A0" in cells or "'@SUM(A1)" in cells
         assert not [c for c in cells if c[:1] in ("=", "+", "@")]
+
+
+def test_a_chunk_of_error_rows_is_bounded_by_the_bytes_of_its_lines():
+    """Error rows keep their record for the output: a chunk of them must not
+    hold a thousand 1 MiB lines. (No query is made: no row has a body.)"""
+    from mzpolicy.opa import Endpoint
+
+    rows = (roster_engine.Row(n, error={"field": "(row)", "message": "x"}, size=1 << 20) for n in range(1, 21))
+    chunks: list[int] = []
+    client = roster_engine.BatchClient(Endpoint("127.0.0.1", 9))
+    out = list(roster_engine.run(rows, client, batch_size=250, on_batch=chunks.append))
+    assert [r.n for r in out] == list(range(1, 21))
+    assert max(chunks) <= roster_engine.MAX_QUERY_BYTES >> 20
