@@ -7,9 +7,11 @@ this module reads rosters, moves them to OPA in batches, counts and prints.
 from __future__ import annotations
 
 import contextlib
-import io
+import functools
 import os
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Container, Iterator
@@ -20,8 +22,8 @@ import click
 
 from .cli import BadInput, PolicyUnavailable, _iso_date, _no_server, _start, _token, main, today_in_shanghai
 from .opa import EmbeddedServer, Endpoint, OPAError
-from .roster_engine import BatchClient, Row, decision_error, prepare, run
-from .roster_io import RosterFormatError, RowWriter, detect_format, open_text, read_rows
+from .roster_engine import MAX_BATCH_REQUESTS, MAX_QUERY_BYTES, BatchClient, Row, decision_error, prepare, run
+from .roster_io import OutputError, RosterFormatError, RowWriter, SafeOutput, detect_format, open_binary, read_rows
 
 DEFAULT_BATCH_SIZE = 250
 # A well-formed record (valid GB 11643 number) for asking the policy about a date, not a person.
@@ -62,10 +64,11 @@ def roster_options(f: Any) -> Any:
         ),
         click.option(
             "--batch-size",
-            type=click.IntRange(1, 100_000),
+            type=click.IntRange(1, MAX_BATCH_REQUESTS),
             default=DEFAULT_BATCH_SIZE,
             show_default=True,
-            help="Requests per OPA query.",
+            help=f"Requests per OPA query, at most {MAX_BATCH_REQUESTS} (the batch rule's limit); a query is also"
+            f" closed before it passes {MAX_QUERY_BYTES >> 20} MiB (OPA takes 4 MiB).",
         ),
         click.option(
             "--in-flight",
@@ -117,7 +120,7 @@ class Roster:
         """Start OPA (embedded unless --opa-url), check the year, and always stop it."""
         with EmbeddedServer() if not self.opa_url else _no_server() as server:
             _start(server)  # OPA boots while the roster is opened and its header read
-            with contextlib.closing(self._open_input()):
+            with self._open_input():
                 try:
                     endpoint = server.ready() if server is not None else Endpoint.parse(self.opa_url or "")
                 except (OPAError, ValueError) as exc:
@@ -137,22 +140,21 @@ class Roster:
             other.client.endpoint, rule=self.rule, token=_token() if self.opa_url else other.client.endpoint.token
         )
         try:
-            with contextlib.closing(self._open_input()):
+            with self._open_input():
                 yield self
         finally:
             self.client.close()
 
-    def _open_input(self) -> IO[str]:
+    def _open_input(self) -> Any:
         """Open the roster and read a CSV header now, so that a bad roster is
-        refused (exit 2) before anything is written."""
+        refused (exit 2) before anything is written. Returns what to close
+        (not standard input, which is not ours)."""
         try:
-            self._stream = open_text(self.path)
-            self._items = read_rows(self._stream, self.fmt)
+            stream = open_binary(self.path)
+            self._items = read_rows(stream, self.fmt)
         except RosterFormatError as exc:
             raise BadInput(str(exc)) from None
-        except UnicodeDecodeError as exc:
-            raise BadInput(f"{self.path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-        return self._stream
+        return stream if self.path != "-" else contextlib.nullcontext()
 
     def _check_year(self) -> None:
         assert self.client is not None
@@ -203,12 +205,15 @@ class Roster:
         except (requests.RequestException, ValueError) as exc:
             raise PolicyUnavailable(f"OPA at {self.client.endpoint.url} could not answer {url}: {exc}") from None
 
-    def rows(self, select: Container[int] | None = None) -> Iterator[Row]:
-        """Every row (or the rows numbered in `select`), decided, in order:
+    def rows(self, select: Container[int] | None = None, start: int = 1) -> Iterator[Row]:
+        """Every row (or the rows numbered in `select`; or from row `start`
+        on, the rows before it read but not decided), decided, in order:
         `answer` set, or `error`."""
         assert self.client is not None, "opened() first"
         default_as_of = None if self.as_of else today_in_shanghai()
         items = self._items if select is None else (item for item in self._items if item.n in select)
+        if start > 1:
+            items = (item for item in items if item.n >= start)
         started = time.perf_counter()
         with self._bar(len(select) if select is not None else None) as bar:
             prepared = (prepare(item, self.as_of, self.policy_year, default_as_of) for item in items)
@@ -219,8 +224,6 @@ class Roster:
                     yield row
             except OPAError as exc:
                 raise PolicyUnavailable(str(exc)) from None
-            except UnicodeDecodeError as exc:
-                raise BadInput(f"{self.path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
         self.elapsed = time.perf_counter() - started
 
     def _bar(self, total: int | None) -> Any:
@@ -327,35 +330,127 @@ def _fmt_yuan(amount: Decimal) -> str:
     return f"{amount:,.2f} yuan"
 
 
+# ---------------------------------------------------------------- stopping cleanly
+
+# Exit codes of the roster commands, beyond CONTRACT §4's 0, 1, 2 and 3.
+EXIT_OUTPUT_FAILED = 4
+EXIT_CODES_HELP = (
+    "Exit codes: 0 every row is a decision; 1 some rows are errors (all rows are written); 2 usage"
+    " (unreadable roster, unknown CSV column, a policy year not loaded); 3 OPA could not be reached or fails on"
+    " everything; 4 the output could not be written (disk full, no permission); 130 interrupted (SIGINT,"
+    " Ctrl-C); 143 terminated (SIGTERM). On 3, 4, 130 and 143 the output is incomplete, and standard error"
+    " says so and from which row to resume."
+)
+
+
+class OutputFailed(click.ClickException):
+    exit_code = EXIT_OUTPUT_FAILED
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM. A BaseException, as KeyboardInterrupt is, so that no
+    `except Exception` on the way swallows it and every `with` block on the
+    way out runs: the embedded OPA is stopped, the partial file closed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
+        self.name = signal.Signals(signum).name
+
+
+class Signals:
+    """SIGINT and SIGTERM raise Interrupted in the main thread (click would
+    turn a KeyboardInterrupt into `Aborted!` and exit 1; SIGTERM would end
+    the process without stopping the embedded OPA). While a row is being
+    written (`held`) a signal waits until the row is whole; once one has been
+    raised, further ones are ignored while the clean-up runs."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending: int | None = None
+        self.raised = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Signals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.raised:
+            return
+        if self.holding:
+            self.pending = signum
+            return
+        self.raised = True
+        raise Interrupted(signum)
+
+    @contextlib.contextmanager
+    def held(self, last: bool = False) -> Iterator[None]:
+        """No Interrupted inside; one that came meanwhile is raised after, unless
+        this was the `last` step (the output is complete: nothing to stop)."""
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending is not None and not self.raised and not last:
+            self.raised = True
+            raise Interrupted(self.pending)
+
+
+_signals = Signals()
+
+
+def stops_cleanly(command: Any) -> Any:
+    """A roster command under Signals: exit 130 on SIGINT, 143 on SIGTERM."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        global _signals
+        _signals = Signals()
+        with _signals:
+            try:
+                return command(*args, **kwargs)
+            except Interrupted as exc:
+                click.echo(f"mzpolicy: stopped by {exc.name}", err=True)
+                raise click.exceptions.Exit(exc.exit_code) from None
+
+    return run
+
+
 @contextlib.contextmanager
 def output_stream(out: str | None) -> Iterator[IO[str]]:
-    """--out FILE, or standard output as UTF-8."""
-    if out:
-        try:
-            f = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        except OSError as exc:
-            raise BadInput(f"cannot write {out}: {exc.strerror}") from None
-        with f:
-            yield f
-        return
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        yield sys.stdout
-        return
-    sys.stdout.flush()
-    wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
+    """A report's --out FILE, or standard output. A file is written to a
+    temporary name beside it (mode 0600: a report may hold ID numbers) and
+    renamed onto FILE once complete; a run that stops early leaves no file."""
     try:
-        yield wrapper
-    finally:
-        with contextlib.suppress(BrokenPipeError):
-            wrapper.flush()
-        wrapper.detach()
+        output = SafeOutput(out, resumable=False)
+        stream = output.open()
+    except OutputError as exc:
+        raise OutputFailed(str(exc)) from None
+    try:
+        yield stream
+        with _signals.held(last=True):
+            output.finish()
+    except OutputError as exc:
+        output.abandon()
+        raise OutputFailed(str(exc)) from None
+    except BaseException:
+        output.abandon()
+        raise
 
 
 # ---------------------------------------------------------------- batch
 
 
-@main.command("batch")
+@main.command("batch", epilog=EXIT_CODES_HELP)
 @click.argument("roster", metavar="INPUT", type=str)
 @roster_options
 @click.option(
@@ -366,7 +461,26 @@ def output_stream(out: str | None) -> Iterator[IO[str]]:
     show_default=True,
     help='jsonl: {"row": n, "decision": {...}} or {"row": n, "error": {...}} per line; csv: headline fields.',
 )
-@click.option("--out", type=str, help="Write the rows to this file instead of standard output.")
+@click.option(
+    "--out",
+    type=str,
+    metavar="FILE",
+    help="Write the rows to this file instead of standard output: to FILE.partial (mode 0600), renamed onto FILE"
+    " once every row is written.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=1,
+    help="Decide and write rows from this one on; the rows before it are read (their numbers kept), not decided.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the FILE.partial an interrupted or failed run with the same --out left, after its last whole row.",
+)
+@stops_cleanly
 def batch_command(
     roster: str,
     as_of: str | None,
@@ -378,41 +492,103 @@ def batch_command(
     progress: bool | None,
     fmt: str,
     out: str | None,
+    start_row: int,
+    resume: bool,
 ) -> None:
     """Decide every resident of a roster, one output row per input row, in order.
 
     INPUT is JSONL (one record or whole request per line) or CSV (columns in
-    fixtures/rosters/README.md); '-' reads standard input. A row that cannot
-    be read, fails validation, or makes OPA fail becomes an error row
+    fixtures/rosters/README.md); '-' reads standard input. A record is one
+    physical line, whatever its bytes. A row that cannot be read, fails
+    validation, or makes OPA fail becomes an error row
     {"row": n, "error": {"field": ..., "message": ...}} and the run goes on.
     Requests go to OPA a few hundred per query (data.mz.medins.batch), two
     queries at a time. A summary goes to standard error at the end.
 
-    Exit codes: 0 every row is a decision; 1 some rows are errors (all rows
-    are still written); 2 usage (unreadable roster, unknown CSV column, a
-    policy year not loaded); 3 OPA could not be reached or fails on everything
-    (should OPA go away mid-run, the rows written so far stay written).
+    With --out FILE, FILE appears only when every row is written; a run that
+    stops early (exit 3, 4, 130, 143) leaves the whole rows it wrote in
+    FILE.partial, and says on standard error how to resume (--resume, or
+    --start-row N). To standard output, only the exit code and that line tell
+    whether the output is complete.
     """
     if out and roster != "-" and os.path.exists(out) and os.path.exists(roster) and os.path.samefile(out, roster):
         raise BadInput(f"--out {out} is the roster itself")
+    if resume and start_row != 1:
+        raise click.UsageError("--resume continues where FILE.partial ends: it takes no --start-row")
     job = Roster(roster, input_format, as_of, policy_year, opa_url, batch_size, in_flight, progress)
     tally = Tally()
     try:
-        with job.opened(), output_stream(out) as stream:
-            writer = RowWriter(stream, fmt)
-            for row in job.rows():
+        output = SafeOutput(out, fmt, resume)
+    except RosterFormatError as exc:
+        raise BadInput(str(exc)) from None
+    except OutputError as exc:
+        raise OutputFailed(str(exc)) from None
+    written = 0
+    with job.opened():
+        try:
+            stream = output.open()
+        except RosterFormatError as exc:
+            raise BadInput(str(exc)) from None
+        except OutputError as exc:
+            raise OutputFailed(str(exc)) from None
+        if output.next_row is not None:
+            start_row = output.next_row
+        try:
+            writer = RowWriter(stream, fmt, header=output.header)
+            for row in job.rows(start=start_row):
                 decision = row.answer if row.error is None else None
-                writer.write(row.n, row.resident, decision, row.error)
+                with _signals.held():
+                    writer.write(row.n, row.resident, decision, row.error)
+                    written += 1
                 tally.add(row, decision)
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, as other Unix tools do.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit flush does not fail again
-        click.echo(f"output closed after {tally.rows} rows", err=True)
-        click.get_current_context().exit(1)
+            with _signals.held(last=True):
+                output.finish()
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as other Unix tools do.
+            output.abandon(written)
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit flush does not fail again
+            click.echo(f"output closed after {tally.rows} rows", err=True)
+            click.get_current_context().exit(1)
+        except OutputError as exc:
+            output.abandon(written)
+            _incomplete(output, start_row, written)
+            raise OutputFailed(str(exc)) from None
+        except BaseException:
+            output.abandon(written)
+            _incomplete(output, start_row, written)
+            raise
+    if output.rows_before:
+        click.echo(
+            f"resumed: {output.rows_before} rows were in {output.partial} already ({output.errors_before} errors)",
+            err=True,
+        )
     for line in tally.lines(job.elapsed):
         click.echo(line, err=True)
-    if tally.errors:
+    if tally.errors or output.errors_before:
         click.get_current_context().exit(1)
+
+
+def _incomplete(output: SafeOutput, start_row: int, written: int) -> None:
+    """The line that says the output is not complete, and how to go on."""
+    first = output.first_row if output.rows_before else start_row
+    total = output.rows_before + written
+    next_row = first + total
+    if total == 0:
+        again = "the same command again" + (f" (with --start-row {start_row})" if start_row > 1 else "")
+        where = f" to {output.out}" if output.out else ""
+        message = f"the output is incomplete: no row was written{where}; run {again}"
+    elif output.partial is not None:
+        message = (
+            f"the output is incomplete: {total} rows (rows {first}-{next_row - 1}) written to {output.partial};"
+            f" {output.out} was not written. To resume, run the same command with --resume (continues"
+            f" {output.partial}), or with --start-row {next_row}"
+        )
+    else:
+        message = (
+            f"the output is incomplete: {total} rows (rows {first}-{next_row - 1}) written to {output.where}."
+            f" To resume, run the same command with --start-row {next_row} and add its rows to what was written"
+        )
+    click.echo(f"mzpolicy batch: {message}.", err=True)
 
 
 # Report commands live in their own module and register on `main` too.

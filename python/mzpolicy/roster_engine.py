@@ -11,16 +11,18 @@ error row; the rest of the batch is decided. Transport failures, and a
 policy that does not answer at all, stop the run (OPAError, CLI exit 3).
 
 Memory: at most `in_flight + 1` batches are held at once, whatever the
-roster's size.
+roster's size, each at most MAX_QUERY_BYTES of requests and of input lines.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
+import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +31,17 @@ from .opa import Endpoint, OPAError
 from .roster_io import InputRow
 
 BATCH_PATH = "mz/medins/batch"
+# OPA's batch rule takes at most 1000 requests a query, and OPA refuses a
+# request body over 4 MiB; a query is kept well under both.
+MAX_BATCH_REQUESTS = 1000
+MAX_QUERY_BYTES = 3 << 20
+_QUERY_HEAD = b'{"input":{"requests":['
+_QUERY_TAIL = b"]}}"
+
+
+def query_bytes(body_bytes: int, requests: int) -> int:
+    """The size of the query that carries `requests` bodies of `body_bytes` in all."""
+    return len(_QUERY_HEAD) + body_bytes + max(requests - 1, 0) + len(_QUERY_TAIL)
 
 
 @dataclass
@@ -42,6 +55,7 @@ class Row:
     error: dict[str, Any] | None = None
     answer: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    size: int = 0  # bytes of its input line
 
 
 def problem_error(problems: list[records.Problem], code: str = "invalid_input") -> dict[str, Any]:
@@ -81,7 +95,23 @@ def decision_error(decision: Any) -> dict[str, Any] | None:
 
 
 def prepare(item: InputRow, as_of: str | None, policy_year: int | None, default_as_of: str | None = None) -> Row:
-    """Validate and encode one input row (main thread)."""
+    """Validate and encode one input row (main thread). Nothing that goes
+    wrong with one row stops the run: an exception while building, checking
+    or encoding it makes the row an error row that names the exception."""
+    try:
+        row = _prepare(item, as_of, policy_year, default_as_of)
+        row.size = item.size
+        return row
+    except Exception as exc:
+        resident = None
+        with contextlib.suppress(Exception):
+            found = records.build_request(item.document)["resident"] if item.document is not None else None
+            resident = found if isinstance(found, dict) else None
+        problem = records.Problem("(row)", f"could not be checked: {type(exc).__name__} (a defect of mzpolicy)")
+        return Row(item.n, resident=resident, error=problem_error([problem], "unreadable"), size=item.size)
+
+
+def _prepare(item: InputRow, as_of: str | None, policy_year: int | None, default_as_of: str | None) -> Row:
     if item.problems:
         return Row(item.n, error=problem_error(item.problems, "unreadable"))
     try:
@@ -102,6 +132,9 @@ def prepare(item: InputRow, as_of: str | None, policy_year: int | None, default_
         body = json.dumps(request, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (ValueError, UnicodeEncodeError) as exc:
         return Row(item.n, resident=resident, error=problem_error([records.Problem("(row)", f"not encodable: {exc}")]))
+    if query_bytes(len(body), 1) > MAX_QUERY_BYTES:
+        message = f"the request is {len(body)} bytes, more than one OPA query may carry ({MAX_QUERY_BYTES}); not sent"
+        return Row(item.n, resident=resident, error=problem_error([records.Problem("(row)", message)], "too_large"))
     return Row(item.n, resident=resident, body=body)
 
 
@@ -146,7 +179,7 @@ class BatchClient:
     def _post(self, bodies: list[bytes]) -> list[Any]:
         import requests
 
-        payload = b'{"input":{"requests":[' + b",".join(bodies) + b"]}}"
+        payload = _QUERY_HEAD + b",".join(bodies) + _QUERY_TAIL
         with self._lock:
             self.queries += 1
         try:
@@ -200,6 +233,41 @@ def _message(response: Any) -> str:
     return f"HTTP {response.status_code}"
 
 
+class _Workers:
+    """`count` daemon threads deciding batches off a queue.
+
+    Not a ThreadPoolExecutor: its threads are joined when the interpreter
+    exits, so a Ctrl-C would wait for every query in flight (up to the
+    client's timeout against a remote OPA). Daemon threads end with the
+    process; their queries are simply dropped."""
+
+    def __init__(self, count: int, work: Callable[[list[bytes]], list[Any]]):
+        self._work = work
+        self._queue: queue.SimpleQueue[tuple[Future, list[bytes]] | None] = queue.SimpleQueue()
+        self._count = count
+        for i in range(count):
+            threading.Thread(target=self._serve, name=f"mzpolicy-batch-{i}", daemon=True).start()
+
+    def submit(self, bodies: list[bytes]) -> Future:
+        future: Future = Future()
+        self._queue.put((future, bodies))
+        return future
+
+    def _serve(self) -> None:
+        while (item := self._queue.get()) is not None:
+            future, bodies = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._work(bodies))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+    def close(self) -> None:
+        for _ in range(self._count):
+            self._queue.put(None)
+
+
 def run(
     rows: Iterator[Row],
     client: BatchClient,
@@ -209,10 +277,13 @@ def run(
 ) -> Iterator[Row]:
     """Decide rows in batches, `in_flight` at a time, and yield them in input
     order with `answer` set (or `error`, for rows that never went to OPA or
-    that OPA failed on)."""
+    that OPA failed on). A batch closes at `batch_size` requests (at most
+    MAX_BATCH_REQUESTS) or before its query would pass MAX_QUERY_BYTES."""
+    batch_size = min(batch_size, MAX_BATCH_REQUESTS)
     pending: collections.deque[tuple[list[Row], Future | None]] = collections.deque()
     # Error rows ride along in their batch so that order is kept; a roster of
-    # nothing but bad rows still moves on in bounded chunks.
+    # nothing but bad rows still moves on in chunks bounded in rows and in
+    # the bytes of their lines (an error row keeps its record for the output).
     max_rows = batch_size * 4
 
     decided = [False]
@@ -240,26 +311,37 @@ def run(
             on_batch(len(chunk))
         return chunk
 
-    with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="mzpolicy-batch") as pool:
-        try:
-            chunk: list[Row] = []
-            sending = 0
-            for row in rows:
-                chunk.append(row)
-                if row.body is not None:
-                    sending += 1
-                if sending >= batch_size or len(chunk) >= max_rows:
-                    bodies = [r.body for r in chunk if r.body is not None]
-                    pending.append((chunk, pool.submit(client.decide, bodies) if bodies else None))
-                    chunk, sending = [], 0
-                    while len(pending) > in_flight:
-                        yield from finish(*pending.popleft())
-            if chunk:
-                bodies = [r.body for r in chunk if r.body is not None]
-                pending.append((chunk, pool.submit(client.decide, bodies) if bodies else None))
-            while pending:
+    workers = _Workers(in_flight, client.decide)
+    try:
+        chunk: list[Row] = []
+        sending = size = held = 0
+
+        def send() -> None:
+            bodies = [r.body for r in chunk if r.body is not None]
+            pending.append((chunk, workers.submit(bodies) if bodies else None))
+
+        for row in rows:
+            if row.body is not None and sending and query_bytes(size + len(row.body), sending + 1) > MAX_QUERY_BYTES:
+                send()
+                chunk, sending, size, held = [], 0, 0, 0
+            chunk.append(row)
+            held += row.size
+            if row.body is not None:
+                sending += 1
+                size += len(row.body)
+            if sending >= batch_size or len(chunk) >= max_rows or held >= MAX_QUERY_BYTES:
+                send()
+                chunk, sending, size, held = [], 0, 0, 0
+            while len(pending) > in_flight:
                 yield from finish(*pending.popleft())
-        finally:
-            for _, future in pending:
-                if future is not None:
-                    future.cancel()
+        if chunk:
+            send()
+        while pending:
+            yield from finish(*pending.popleft())
+    finally:
+        # On an interrupt, queries not yet started are dropped and those in
+        # flight are not waited for.
+        for _, future in pending:
+            if future is not None:
+                future.cancel()
+        workers.close()

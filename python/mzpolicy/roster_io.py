@@ -1,6 +1,11 @@
 """Rosters in and out: JSONL and CSV rows of resident records, read and
 written one row at a time so that memory does not grow with the roster.
 
+Only the row number ties an output row to a resident, so a record is one
+physical line of bytes (LF-terminated; a bare CR is an ordinary byte), and
+whatever a line holds it gives one row, an error row at worst: the rule is
+fixtures/rosters/README.md, "What one record is".
+
 JSONL: one JSON object per line, either a resident record (CONTRACT.md §2)
 or a whole request (`as_of`, `policy_year`, `resident`). Blank lines are not
 rows.
@@ -31,21 +36,30 @@ type makes that row an error row.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import io
 import json
+import os
 import re
+import stat
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from .paths import SCHEMAS
 from .records import Problem, parse_json
 
 LIST_SEPARATOR = ";"
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+# A resident record is a few hundred bytes; a line far longer is not one, and
+# is not read into memory whole.
+MAX_RECORD_BYTES = 1 << 20
+BOM = b"\xef\xbb\xbf"
 REQUEST_COLUMNS = {"as_of": "string", "policy_year": "integer"}
 
 # The order `mzpolicy batch` and the bench generator write; reading takes any order.
@@ -97,6 +111,7 @@ class InputRow:
     n: int
     document: dict[str, Any] | None = None
     problems: list[Problem] | None = None
+    size: int = 0  # bytes of its line, so that what is held in memory can be bounded
 
 
 # ---------------------------------------------------------------- formats
@@ -111,50 +126,97 @@ def detect_format(path: str, given: str) -> str:
     return "jsonl"
 
 
-def open_text(path: str, stdin: IO[str] | None = None) -> IO[str]:
-    """The roster as UTF-8 text; '-' is standard input. newline='' keeps CSV's
-    quoted line breaks."""
+def open_binary(path: str, stdin: IO[Any] | None = None) -> BinaryIO:
+    """The roster's bytes; '-' is standard input. Records are split here, on
+    LF only: a text-mode stream would also end a line at a bare CR."""
     if path == "-":
         import sys
 
         stream = stdin or sys.stdin
-        buffer = getattr(stream, "buffer", None)
-        if buffer is None:
-            return stream
-        return io.TextIOWrapper(buffer, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return getattr(stream, "buffer", stream)
     try:
-        # Bytes that are not UTF-8 become surrogates, and their row an error row.
-        return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return open(path, "rb")
     except OSError as exc:
         raise RosterFormatError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def read_rows(stream: IO[str], fmt: str) -> Iterator[InputRow]:
+def read_rows(stream: BinaryIO, fmt: str) -> Iterator[InputRow]:
     return read_csv(stream) if fmt == "csv" else read_jsonl(stream)
 
 
-def read_jsonl(stream: IO[str]) -> Iterator[InputRow]:
+def physical_lines(stream: BinaryIO) -> Iterator[bytes | None]:
+    """The roster's physical lines: each ends at LF (a CR before the LF goes
+    with it; any other CR is an ordinary byte), a last line without LF is a
+    line too, and a BOM before the first is dropped. A line longer than
+    MAX_RECORD_BYTES is None, and is skipped without being held in memory."""
+    first = True
+    while True:
+        line = stream.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            return
+        if first:
+            line, first = line.removeprefix(BOM), False
+        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            while True:
+                rest = stream.readline(MAX_RECORD_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line.removesuffix(b"\n").removesuffix(b"\r")
+
+
+def _is_blank(line: bytes | None) -> bool:
+    return line is not None and not line.strip()
+
+
+def _too_long(n: int) -> InputRow:
+    message = f"the record is longer than {MAX_RECORD_BYTES} bytes; a resident record is a few hundred"
+    return InputRow(n, problems=[Problem("(row)", message)])
+
+
+def _decoded(n: int, line: bytes) -> str | InputRow:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputRow(n, problems=[Problem("(row)", f"is not UTF-8 text (byte {exc.start + 1} of the line)")])
+
+
+def _unreadable(n: int, exc: Exception) -> InputRow:
+    """Whatever else goes wrong with one record is that record's error, never the run's."""
+    return InputRow(n, problems=[Problem("(row)", f"could not be read: {type(exc).__name__}")])
+
+
+def read_jsonl(stream: BinaryIO) -> Iterator[InputRow]:
     n = 0
-    for line in stream:
-        if not line.strip():
+    for line in physical_lines(stream):
+        if _is_blank(line):
             continue
         n += 1
-        if _NOT_UTF8.search(line):
-            yield InputRow(n, problems=[Problem("(row)", "is not UTF-8 text")])
-            continue
         try:
-            document = parse_json(line)
-        except ValueError as exc:
-            yield InputRow(n, problems=[Problem("(row)", f"not JSON: {exc}")])
-            continue
-        except RecursionError:
-            yield InputRow(n, problems=[Problem("(row)", "not JSON: nests too deeply")])
-            continue
-        if not isinstance(document, dict):
-            kind = type(document).__name__ if document is not None else "null"
-            yield InputRow(n, problems=[Problem("(row)", f"expected a JSON object (a resident record), got {kind}")])
-            continue
-        yield InputRow(n, document=document)
+            row = _jsonl_row(n, line)
+        except Exception as exc:
+            row = _unreadable(n, exc)
+        row.size = len(line or b"")
+        yield row
+
+
+def _jsonl_row(n: int, line: bytes | None) -> InputRow:
+    if line is None:
+        return _too_long(n)
+    text = _decoded(n, line)
+    if isinstance(text, InputRow):
+        return text
+    try:
+        document = parse_json(text)
+    except ValueError as exc:
+        return InputRow(n, problems=[Problem("(row)", f"not JSON: {exc}")])
+    except RecursionError:
+        return InputRow(n, problems=[Problem("(row)", "not JSON: nests too deeply")])
+    if not isinstance(document, dict):
+        kind = type(document).__name__ if document is not None else "null"
+        return InputRow(n, problems=[Problem("(row)", f"expected a JSON object (a resident record), got {kind}")])
+    return InputRow(n, document=document)
 
 
 # ---------------------------------------------------------------- CSV
@@ -246,40 +308,85 @@ def _cell(value: str, kind: str, field: str) -> Any:
     return [_cell(item, item_kind, field) for item in items if item]
 
 
-def read_csv(stream: IO[str]) -> Iterator[InputRow]:
-    """The rows of a CSV roster. The header is read and checked at once (a bad
-    header raises RosterFormatError here, before any row is written)."""
-    reader = csv.reader(stream)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return iter(())
-    except csv.Error as exc:
-        raise RosterFormatError(f"CSV header: {exc}") from None
-    return _csv_rows(reader, _header(header), len(header))
+# The csv module ends a record at a bare CR in an unquoted field. A lone
+# surrogate never comes out of strict UTF-8 decoding, so it can stand in for
+# each bare CR while a line is split, and be turned back afterwards.
+_CR_STAND_IN = "\ud800"
 
 
-def _csv_rows(reader: Any, columns: list[tuple[str, str, list[str]]], width: int) -> Iterator[InputRow]:
-    n = 0
-    while True:
+def split_csv_line(text: str) -> tuple[list[str], int | None]:
+    """One physical line's cells (RFC 4180 quoting within the line), and the
+    index of the cell whose quote is still open at the end of the line (the
+    csv module then asks for the next line, which it is not given), or None."""
+    asked = 0
+
+    def one_line() -> Iterator[str]:
+        nonlocal asked
+        asked += 1
+        yield text.replace("\r", _CR_STAND_IN)
+        asked += 1
+
+    cells = [c.replace(_CR_STAND_IN, "\r") for c in next(csv.reader(one_line()), [])]
+    return cells, (len(cells) - 1 if asked > 1 else None)
+
+
+def read_csv(stream: BinaryIO) -> Iterator[InputRow]:
+    """The rows of a CSV roster. The header (the first line that is not
+    blank) is read and checked at once: a bad header raises
+    RosterFormatError here, before any row is written."""
+    lines = physical_lines(stream)
+    for line in lines:
+        if _is_blank(line):
+            continue
+        if line is None:
+            raise RosterFormatError(f"CSV header: longer than {MAX_RECORD_BYTES} bytes")
         try:
-            cells = next(reader)
-        except StopIteration:
-            return
+            header, open_quote = split_csv_line(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise RosterFormatError(f"CSV header: not UTF-8 text (byte {exc.start + 1})") from None
         except csv.Error as exc:
-            n += 1
-            yield InputRow(n, problems=[Problem("(row)", f"not CSV: {exc}")])
+            raise RosterFormatError(f"CSV header: {exc}") from None
+        if open_quote is not None:
+            raise RosterFormatError(f"CSV header: a quote opened in column {open_quote + 1} never closes on this line")
+        return _csv_rows(lines, _header(header))
+    return iter(())
+
+
+def _csv_rows(lines: Iterator[bytes | None], columns: list[tuple[str, str, list[str]]]) -> Iterator[InputRow]:
+    n = 0
+    for line in lines:
+        if _is_blank(line):
             continue
-        if not cells or not any(c.strip() for c in cells):
-            continue
+        try:
+            row = _csv_line(n + 1, line, columns)
+        except Exception as exc:
+            row = _unreadable(n + 1, exc)
+        if row is None:
+            continue  # nothing but empty cells (",,,"): not a record, as a blank line is not
         n += 1
-        if len(cells) != width:
-            yield InputRow(n, problems=[Problem("(row)", f"has {len(cells)} cells, the header has {width}")])
-            continue
-        if any(_NOT_UTF8.search(c) for c in cells):
-            yield InputRow(n, problems=[Problem("(row)", "is not UTF-8 text")])
-            continue
-        yield _csv_row(n, columns, cells)
+        row.size = len(line or b"")
+        yield row
+
+
+def _csv_line(n: int, line: bytes | None, columns: list[tuple[str, str, list[str]]]) -> InputRow | None:
+    if line is None:
+        return _too_long(n)
+    text = _decoded(n, line)
+    if isinstance(text, InputRow):
+        return text
+    try:
+        cells, open_quote = split_csv_line(text)
+    except csv.Error as exc:
+        return InputRow(n, problems=[Problem("(row)", f"not CSV: {exc}")])
+    if open_quote is not None:
+        where = repr(columns[open_quote][0]) if open_quote < len(columns) else f"cell {open_quote + 1}"
+        message = f"a quote opened in column {where} never closes on this line (a record is one line)"
+        return InputRow(n, problems=[Problem("(row)", message)])
+    if not any(c.strip() for c in cells):
+        return None
+    if len(cells) != len(columns):
+        return InputRow(n, problems=[Problem("(row)", f"has {len(cells)} cells, the header has {len(columns)}")])
+    return _csv_row(n, columns, cells)
 
 
 def _csv_row(n: int, columns: list[tuple[str, str, list[str]]], cells: list[str]) -> InputRow:
@@ -364,13 +471,38 @@ DECISION_CSV_COLUMNS = [
 ]
 
 
+# OWASP, CSV injection: a spreadsheet takes a cell that starts with one of
+# these for a formula. Cells that carry the input's text get a leading "'".
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+class CsvWriter:
+    """csv.writer, LF-terminated, that also quotes a cell holding a bare CR:
+    Python's writer quotes only the line terminator's characters (here LF),
+    and a spreadsheet, or a reader that splits on CR, would break the row.
+    Such a row is written with every cell quoted, which reads back the same."""
+
+    def __init__(self, stream: IO[str]):
+        self._minimal = csv.writer(stream, lineterminator="\n")
+        self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells: list[str]) -> None:
+        (self._quoted if any("\r" in c for c in cells) else self._minimal).writerow(cells)
+
+
+def defuse(text: str) -> str:
+    """A CSV cell of input text that no spreadsheet reads as a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
 def decision_csv_row(n: int, resident: dict[str, Any] | None, decision: Any, error: Any) -> list[str]:
     """One output row of `batch --format csv`: the decision's headline fields,
     the rules that failed (`;`-separated), or the error."""
     resident = resident if isinstance(resident, dict) else {}
-    ident = [str(n), _csv_value(resident.get("id_number")), _csv_value(resident.get("name"))]
+    ident = [str(n), defuse(_csv_value(resident.get("id_number"))), defuse(_csv_value(resident.get("name")))]
     if error is not None:
-        return ident + [""] * (len(DECISION_CSV_COLUMNS) - 5) + [error["field"], error["message"]]
+        error_cells = [defuse(str(error["field"])), defuse(str(error["message"]))]
+        return ident + [""] * (len(DECISION_CSV_COLUMNS) - 5) + error_cells
     c, p, b = decision["contribution"], decision["payment"], decision["benefit"]
     assistance = c.get("assistance") or {}
     enrollment = decision.get("enrollment") or {}
@@ -401,21 +533,306 @@ def decision_csv_row(n: int, resident: dict[str, Any] | None, decision: Any, err
 
 class RowWriter:
     """Writes output rows as JSONL (`{"row": n, "decision": {...}}` or
-    `{"row": n, "error": {...}}`) or as CSV (DECISION_CSV_COLUMNS)."""
+    `{"row": n, "error": {...}}`) or as CSV (DECISION_CSV_COLUMNS, the header
+    first unless `header` is false: a resumed file has it already). Each row
+    is flushed whole, so that what the stream holds is a count of rows."""
 
-    def __init__(self, stream: IO[str], fmt: str):
+    def __init__(self, stream: IO[str], fmt: str, header: bool = True):
         self.stream = stream
         self.fmt = fmt
-        self._csv = csv.writer(stream, lineterminator="\n") if fmt == "csv" else None
-        if self._csv is not None:
+        self._csv = CsvWriter(stream) if fmt == "csv" else None
+        if self._csv is not None and header:
             self._csv.writerow(DECISION_CSV_COLUMNS)
+            stream.flush()
 
     def write(self, n: int, resident: dict[str, Any] | None, decision: Any, error: Any) -> None:
         if self._csv is not None:
             self._csv.writerow(decision_csv_row(n, resident, decision, error))
-            return
-        if error is not None:
-            line = json.dumps({"row": n, "error": error}, ensure_ascii=False)
+        elif error is not None:
+            self.stream.write(json.dumps({"row": n, "error": error}, ensure_ascii=False) + "\n")
         else:
-            line = json.dumps({"row": n, "decision": decision}, ensure_ascii=False)
-        self.stream.write(line + "\n")
+            self.stream.write(json.dumps({"row": n, "decision": decision}, ensure_ascii=False) + "\n")
+        self.stream.flush()
+
+
+# ---------------------------------------------------------------- writing safely
+
+PARTIAL_SUFFIX = ".partial"
+# What `RowWriter` starts each JSONL row with; a resumed file is read by it.
+_JSONL_ROW = re.compile(rb'\{"row": ([0-9]+), "(decision|error)": ')
+
+
+class OutputError(Exception):
+    """The output could not be written (disk full, no permission, ...)."""
+
+
+class _Sink:
+    """A text stream whose write errors name the output; a closed pipe stays
+    BrokenPipeError (the reader went away: `| head`)."""
+
+    def __init__(self, stream: IO[str], where: str):
+        self.stream = stream
+        self.where = where
+
+    def _failed(self, exc: OSError) -> OutputError:
+        return OutputError(f"cannot write {self.where}: {exc.strerror or exc}")
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+
+def _text(binary: IO[bytes]) -> IO[str]:
+    # A lone surrogate (a JSON "\ud800" escape in the input) cannot be UTF-8:
+    # it is written as the escape \ud800, which JSON reads back as it was.
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="backslashreplace", newline="")  # type: ignore[arg-type]
+
+
+class SafeOutput:
+    """Where a roster command writes its output.
+
+    --out FILE that is a regular file, or none yet: the rows go to
+    FILE.partial, created readable by its owner only (ID numbers), and only
+    when every row is written is it synced and renamed onto FILE. A run that
+    stops early leaves FILE as it was and FILE.partial holding whole rows,
+    which `resume` continues. Standard output, or a FILE that is a device or
+    a pipe: written straight; the exit code and the line on standard error
+    tell whether it is complete.
+    """
+
+    def __init__(self, out: str | None, fmt: str = "", resume: bool = False, resumable: bool = True):
+        self.out = out
+        self.fmt = fmt
+        self.resume = resume
+        # A report is written at the end, whole or not at all: its temporary
+        # file has a name of its own and is removed when the run stops early.
+        self.resumable = resumable
+        self.partial: str | None = None
+        if out is not None:
+            try:
+                regular = stat.S_ISREG(os.stat(out).st_mode)
+            except FileNotFoundError:
+                regular = True
+            except OSError as exc:
+                raise OutputError(f"cannot write {out}: {exc.strerror}") from None
+            self.partial = out + PARTIAL_SUFFIX if regular else None
+        if resume and self.partial is None:
+            raise RosterFormatError("--resume needs --out FILE, a regular file (it continues FILE.partial)")
+        if self.partial is not None and resumable:
+            self._check_partial()
+        self.first_row: int | None = None  # of the rows already in a resumed FILE.partial
+        self.rows_before = 0
+        self.errors_before = 0
+        self.header = True
+        self.stream: Any = None
+        self._file: IO[str] | None = None
+        self._fd: int | None = None
+        self.done = False
+
+    def _check_partial(self) -> None:
+        """Before OPA starts: a FILE.partial to continue, or none to overwrite."""
+        assert self.partial is not None
+        exists = os.path.lexists(self.partial)
+        if self.resume and not exists:
+            raise RosterFormatError(f"--resume: there is no {self.partial} to continue")
+        if not self.resume and exists:
+            raise RosterFormatError(
+                f"{self.partial} is left from a run that did not finish: --resume continues it; remove it to start over"
+            )
+
+    @property
+    def where(self) -> str:
+        return self.partial or self.out or "standard output"
+
+    def open(self) -> IO[str]:
+        if self.partial is not None:
+            self._fd = self._open_partial()
+            self._file = _text(open(self._fd, "wb", closefd=False))  # noqa: SIM115 - closed in finish/abandon
+        elif self.out is not None:
+            try:
+                self._file = _text(open(self.out, "wb"))  # noqa: SIM115
+            except OSError as exc:
+                raise OutputError(f"cannot write {self.out}: {exc.strerror}") from None
+        else:
+            sys.stdout.flush()
+            buffer = getattr(sys.stdout, "buffer", None)
+            self._file = _text(buffer) if buffer is not None else sys.stdout
+        self.stream = _Sink(self._file, self.where)
+        return self.stream
+
+    def _open_partial(self) -> int:
+        assert self.partial is not None and self.out is not None
+        if not self.resumable:
+            try:
+                folder, name = os.path.split(os.path.abspath(self.out))
+                fd, self.partial = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=PARTIAL_SUFFIX)
+            except OSError as exc:
+                raise OutputError(f"cannot write {self.out}: {exc.strerror}") from None
+            return fd
+        try:
+            if self.resume:
+                fd = os.open(self.partial, os.O_RDWR | os.O_CLOEXEC)
+            else:
+                fd = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except (FileNotFoundError, FileExistsError) as exc:
+            self._check_partial()  # another run got there first
+            raise OutputError(f"cannot write {self.partial}: {exc.strerror}") from None
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.partial}: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise RosterFormatError(f"another mzpolicy is writing {self.partial}") from None
+        try:
+            os.fchmod(fd, 0o600)
+            if self.resume:
+                with open(fd, "rb", closefd=False) as f:
+                    end = self._scan(f)
+                os.ftruncate(fd, end)
+            os.lseek(fd, 0, os.SEEK_END)
+        except OSError as exc:
+            os.close(fd)
+            raise OutputError(f"cannot write {self.partial}: {exc.strerror}") from None
+        except RosterFormatError:
+            os.close(fd)
+            raise
+        return fd
+
+    def _scan(self, f: IO[bytes]) -> int:
+        """Read a FILE.partial to resume: the rows it holds whole (numbered one
+        after another), and the offset after the last of them; a torn last
+        row is dropped, to be written again."""
+        head = f.read(1)
+        f.seek(0)
+        if not head:
+            return 0
+        is_csv = head != b"{"
+        if is_csv != (self.fmt == "csv"):
+            raise RosterFormatError(f"--resume: {self.partial} is not {self.fmt.upper()} as --format asks")
+        self.header = False
+        rows = _csv_partial_rows(f, self.partial or "") if is_csv else _jsonl_partial_rows(f)
+        end = 0
+        last: int | None = None
+        for n, error, offset in rows:
+            if last is not None and n != last + 1:
+                raise RosterFormatError(f"--resume: {self.partial} has row {n} after row {last}: not mzpolicy's rows")
+            if last is None:
+                self.first_row = n
+            last, end = n, offset
+            self.rows_before += 1
+            self.errors_before += error
+        if last is None:
+            return _csv_header_end(f) if is_csv else 0
+        return end
+
+    @property
+    def next_row(self) -> int | None:
+        """The row a resumed run starts from (None: nothing to resume from)."""
+        if self.first_row is None:
+            return None
+        return self.first_row + self.rows_before
+
+    def finish(self) -> None:
+        """Every row is written: make the output complete (FILE appears now)."""
+        assert self.stream is not None and self._file is not None
+        self.stream.flush()
+        try:
+            if self._fd is not None and self.partial is not None and self.out is not None:
+                os.fsync(self._fd)
+                os.replace(self.partial, self.out)
+                _sync_folder(self.out)
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.out}: {exc.strerror}") from None
+        self.done = True
+        self._close()
+
+    def abandon(self, rows: int = 0) -> None:
+        """The run stopped early: keep the whole rows written (`rows` of them
+        in this run), FILE untouched. A partial file with no row in it is
+        removed, so that it does not stand in the way of the next run."""
+        with contextlib.suppress(OSError, ValueError):
+            self._close()
+        if self.partial is not None and (not self.resumable or rows + self.rows_before == 0):
+            with contextlib.suppress(OSError):
+                os.unlink(self.partial)
+
+    def _close(self) -> None:
+        file, self._file = self._file, None
+        if file is not None:
+            if self.partial is None and self.out is None:
+                with contextlib.suppress(BrokenPipeError):
+                    file.flush()
+                if file is not sys.stdout:
+                    file.detach()
+            else:
+                file.close()
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def _sync_folder(path: str) -> None:
+    """So that the rename survives a crash, as the file's contents do."""
+    folder = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    try:
+        with contextlib.suppress(OSError):  # some filesystems cannot sync a folder
+            os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _jsonl_partial_rows(f: IO[bytes]) -> Iterator[tuple[int, bool, int]]:
+    """(row, is an error, offset after it) of each whole JSONL row."""
+    offset = 0
+    for k, line in enumerate(iter(f.readline, b""), start=1):
+        if not line.endswith(b"\n"):
+            return  # torn: written again
+        m = _JSONL_ROW.match(line)
+        if m is None:
+            raise RosterFormatError(f"--resume: line {k} of the partial file is not a row mzpolicy batch writes")
+        offset += len(line)
+        yield int(m[1]), m[2] == b"error", offset
+
+
+def _csv_header_end(f: IO[bytes]) -> int:
+    f.seek(0)
+    header = f.readline()
+    return len(header) if header == (",".join(DECISION_CSV_COLUMNS) + "\n").encode() else 0
+
+
+def _csv_partial_rows(f: IO[bytes], where: str) -> Iterator[tuple[int, bool, int]]:
+    """(row, is an error, offset after it) of each whole CSV row; a cell may
+    hold a line break (quoted), so the csv module reads them."""
+    offset = _csv_header_end(f)
+    if offset == 0:
+        raise RosterFormatError(f"--resume: {where} does not start with the header mzpolicy batch writes")
+    f.seek(offset)
+    state = {"offset": offset, "ended": True, "eof": False}
+
+    def lines() -> Iterator[str]:
+        for line in iter(f.readline, b""):
+            state["offset"] += len(line)
+            state["ended"] = line.endswith(b"\n")
+            yield line.decode("utf-8", "replace")
+        state["eof"] = True
+
+    width = len(DECISION_CSV_COLUMNS)
+    for cells in csv.reader(lines()):
+        if state["eof"] or not state["ended"] or len(cells) != width:
+            return  # torn: written again
+        if not cells[0].isdigit():
+            raise RosterFormatError(f"--resume: {where} holds a row that mzpolicy batch does not write")
+        yield int(cells[0]), bool(cells[-2] or cells[-1]), int(state["offset"])

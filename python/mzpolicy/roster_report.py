@@ -14,7 +14,6 @@ which source and under which clause is each decision's answer.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import os
 import shutil
@@ -32,7 +31,8 @@ import yaml
 from .cli import main
 from .paths import POLICIES
 from .render import _display_width
-from .roster import Roster, _yuan, output_stream, roster_options
+from .roster import Roster, _yuan, output_stream, roster_options, stops_cleanly
+from .roster_io import CsvWriter, defuse
 
 # ---------------------------------------------------------------- names and layout
 
@@ -99,10 +99,13 @@ class Table:
         return "\n".join(lines) + "\n"
 
     def csv(self) -> str:
+        """The table as CSV; text cells (names, ID numbers, what the record
+        says) defused against formula injection, the numeric columns as they are."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = CsvWriter(buffer)
         writer.writerow(self.header)
-        writer.writerows(self.rows)
+        for r in self.rows:
+            writer.writerow([c if i in self.numeric else defuse(c) for i, c in enumerate(r)])
         return buffer.getvalue()
 
 
@@ -132,6 +135,13 @@ def report_options(f: Any) -> Any:
         help="table for the terminal; csv and markdown for the weekly 通报.",
     )(f)
     return roster_options(f)
+
+
+REPORT_EXIT_CODES = (
+    "Exit codes: 0 the report is written; 2 usage; 3 OPA could not be reached; 4 the report could not be"
+    " written; 130 interrupted (SIGINT); 143 terminated (SIGTERM). With --out FILE, FILE appears (mode 0600)"
+    " only when the report is whole."
+)
 
 
 @main.group("report")
@@ -221,9 +231,10 @@ class ProgressCounts:
         ]
 
 
-@report.command("progress")
+@report.command("progress", epilog=REPORT_EXIT_CODES)
 @click.argument("roster", type=str)
 @report_options
+@stops_cleanly
 def progress_command(roster: str, fmt: str, lang: str, out: str | None, **options: Any) -> None:
     """Collection progress per county (参保缴费进度, 2025 七(三)).
 
@@ -321,9 +332,10 @@ SOURCE_NAMES = {
 }
 
 
-@report.command("assistance")
+@report.command("assistance", epilog=REPORT_EXIT_CODES)
 @click.argument("roster", type=str)
 @report_options
+@stops_cleanly
 def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **options: Any) -> None:
     """The 免缴台账: every fully subsidised person, with totals.
 
@@ -486,9 +498,10 @@ def _yes_no(value: Any, lang: str) -> str:
     return "yes" if value else "no"
 
 
-@report.command("duplicates")
+@report.command("duplicates", epilog=REPORT_EXIT_CODES)
 @click.argument("roster", type=str)
 @report_options
+@stops_cleanly
 def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **options: Any) -> None:
     """重复参保: the same ID number twice in the roster, and people enrolled
     elsewhere or in 职工医保 with a payment on record.
