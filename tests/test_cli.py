@@ -729,9 +729,19 @@ def test_a_long_misspelt_key_is_quoted_short(tmp_path, opa_url):
 
 
 def test_many_problems_are_counted_not_listed(tmp_path, opa_url):
+    # 50 unknown keys stay under the resident's maxProperties, so each is a problem of its own.
+    record = with_(**{f"unknown_{i:02}": i for i in range(50)})
+    result = eval_(opa_url, write(tmp_path, record, "record.json"), "--as-of", AS_OF)
+    assert "and 49 more" in _assert_short_refusal(result, "resident.unknown_00")
+
+
+def test_a_record_over_its_key_bound_is_refused_by_the_count_alone(tmp_path, opa_url):
+    """The schema's maxProperties comes first, as in the Rego (lib/bounds.rego):
+    8,000 unknown keys are one problem, not 8,000."""
     record = with_(**{f"unknown_{i}": i for i in range(8_000)})
     result = eval_(opa_url, write(tmp_path, record, "record.json"), "--as-of", AS_OF)
-    assert "and 7999 more" in _assert_short_refusal(result, "resident.unknown_0")
+    line = _assert_short_refusal(result, "resident", "keys, at most")
+    assert "unknown_0" not in line
 
 
 def test_a_long_as_of_flag_is_quoted_short(tmp_path, opa_url):

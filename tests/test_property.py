@@ -564,6 +564,28 @@ def test_python_and_rego_refuse_the_same_requests_on_the_same_fields(data, loade
         assert "error" not in answer, answer["error"]  # a well-formed request for a loaded year gets a decision
 
 
+# Over a count bound of the schemas both validators stop at that count
+# (lib/bounds.rego, records.bound_problems) and name the same fields.
+_ADULT = {"id_type": "resident_id", "id_number": "441402199001011237", "hukou_region": "441402"}
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"as_of": "2024-10-10", "resident": {**_ADULT, **{f"k{i}": i for i in range(100)}}},
+        {"as_of": "2024-10-10", "resident": {**_ADULT, "enrolled_years": [2020] * 10_000}},
+        {"as_of": "2024-10-10", "resident": {**_ADULT, "events": {f"e{i}": "2024-01-01" for i in range(40)}}},
+        {"as_of": "2024-10-10", "resident": _ADULT, **{f"x{i}": 1 for i in range(40)}},
+    ],
+    ids=["resident keys", "list items", "nested keys", "request keys"],
+)
+def test_over_a_bound_python_and_rego_name_the_same_fields(request_, post_decision):
+    python = {p.field for p in problems(request_)}
+    error = post_decision(request_).get("error") or {}
+    rego = {p["field"] for p in error.get("problems", [])}
+    assert python and python == rego
+
+
 # Dates are limited to 1900-2099 by the shared schema, inside the range OPA's
 # nanosecond clock can hold, so both validators refuse a far date the same way.
 @pytest.mark.parametrize("as_of", ["1600-10-10", "2300-01-01"])

@@ -429,8 +429,47 @@ def id_birth_date(id_number: str) -> str | None:
         return None
 
 
+def _resolved(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref", "")
+    return schema["definitions"][ref.rsplit("/", 1)[1]] if ref.startswith("#/definitions/") else node
+
+
+def _over(field: str, value: Any, node: dict[str, Any]) -> Problem | None:
+    if isinstance(value, list) and "maxItems" in node and len(value) > node["maxItems"]:
+        return Problem(field, f"has {len(value)} items, at most {node['maxItems']}")
+    if isinstance(value, dict) and "maxProperties" in node and len(value) > node["maxProperties"]:
+        return Problem(field, f"has {len(value)} keys, at most {node['maxProperties']}")
+    return None
+
+
+def bound_problems(request: Any) -> list[Problem]:
+    """The counts the schemas bound, checked before anything else exactly as
+    the Rego does (lib/bounds.rego): when one is over, it is the answer and
+    the schema is not checked, so a record of 100,000 unknown keys costs a
+    count, and both sides name the same field."""
+    if not isinstance(request, dict):
+        return []
+    found = [p for p in [_over("(input)", request, _schema("request"))] if p]
+    resident = request.get("resident")
+    if isinstance(resident, dict):
+        schema = _schema("resident")
+        over = _over("resident", resident, schema)
+        if over:
+            return [*found, over]
+        properties = schema.get("properties", {})
+        for name, value in resident.items():
+            if name in properties:
+                problem = _over(f"resident.{name}", value, _resolved(schema, properties[name]))
+                if problem:
+                    found.append(problem)
+    return found
+
+
 def problems(request: dict[str, Any]) -> list[Problem]:
     """Every format problem of a request; empty when it may go to OPA."""
+    bounded = bound_problems(request)
+    if bounded:
+        return bounded
     found = _schema_problems("request", request, "")
     resident = request.get("resident")
     if isinstance(resident, dict):
