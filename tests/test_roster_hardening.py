@@ -173,7 +173,31 @@ def test_a_huge_payment_amount_is_an_error_row_and_every_row_is_written(clean, o
     assert result.exit_code == 1
     rows = jsonl(result.stdout)
     same_rows_except(rows, baseline, {5})
-    assert rows[4]["error"]["field"] in ("resident.payment.amount", "(row)")
+    assert rows[4]["error"]["field"] == "resident.payment.amount"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_amount_is_read_as_written_in_both_roster_formats(clean, opa_url, tmp_path, fmt):
+    """400.0000000000000001 has more than two decimals, as OPA reads the same
+    text; a float of it (400.0) would pass."""
+    data, baseline = clean[fmt]
+    lines = lines_of(data)
+    if fmt == "jsonl":
+        record = json.loads(lines[4])
+        record["payment"] = {"date": "2024-10-01", "amount": "AMOUNT"}
+        lines[4] = json.dumps(record, ensure_ascii=False).replace('"AMOUNT"', "400.0000000000000001").encode()
+    else:
+        header = lines[0].decode().split(",")
+        cells = lines[5].decode().split(",")
+        cells[header.index("payment.date")] = "2024-10-01"
+        cells[header.index("payment.amount")] = "400.0000000000000001"
+        lines[5] = ",".join(cells).encode()
+    roster = tmp_path / f"written.{fmt}"
+    roster.write_bytes(b"\n".join(lines))
+    rows = jsonl(batch(roster, opa_url).stdout)
+    same_rows_except(rows, baseline, {5})
+    assert rows[4]["error"]["field"] == "resident.payment.amount"
+    assert "decimals" in rows[4]["error"]["message"]
 
 
 def test_an_exception_while_checking_one_row_makes_it_an_error_row(clean, opa_url, tmp_path, monkeypatch):

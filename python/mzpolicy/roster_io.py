@@ -53,7 +53,7 @@ from functools import cache
 from typing import IO, Any, BinaryIO
 
 from .paths import SCHEMAS
-from .records import Problem, parse_json
+from .records import Problem, WrittenNumber, parse_json
 
 LIST_SEPARATOR = ";"
 # A resident record is a few hundred bytes; a line far longer is not one, and
@@ -302,7 +302,9 @@ def _cell(value: str, kind: str, field: str) -> Any:
             raise ValueError(f"{value!r} is not a number") from None
         if not number.is_finite():
             raise ValueError(f"{value!r} is not a finite number")
-        return int(number) if number == number.to_integral_value() else float(number)
+        # As written, like a JSON roster's numbers (records.WrittenNumber), so
+        # that 400.0000000000000001 is refused for its decimals, not rounded.
+        return int(number) if number == number.to_integral_value() else WrittenNumber(value.strip())
     item_kind = kind.split(":", 1)[1]
     items = [item.strip() for item in value.split(LIST_SEPARATOR)]
     return [_cell(item, item_kind, field) for item in items if item]
