@@ -138,12 +138,24 @@ _format_problems contains problem if {
 	problem := {"field": "resident.payment.amount", "message": sprintf("%v yuan has more than two decimals", [amount])}
 }
 
-# Decimal places of a number as its JSON text writes it (0.53: 2, 1.5e-1: 2, 4e2: 0),
-# counted exactly: OPA multiplies in binary floating point, where 0.53 * 100 is
-# 52.999999999999999997 and would not round to itself.
-_decimals(number) := count(trim_right(fraction, "0")) - _exponent(exponent) if {
-	pattern := `^-?[0-9]+(\.([0-9]*))?([eE]([-+]?[0-9]+))?$`
-	[_, _, fraction, _, exponent] := regex.find_all_string_submatch_n(pattern, json.marshal(number), 1)[0]
+# Decimal places of the value a number's JSON text writes (0.53: 2, 1.5e-1: 2,
+# 4e2: 0, 1000e-4: 1, 0e-5: 0), counted exactly from the digits: OPA
+# multiplies in binary floating point, where 0.53 * 100 is
+# 52.999999999999999997 and would not round to itself. The digits' trailing
+# zeros are no places of the value (400.00 has none).
+_decimals(number) := 0 if {
+	[_, digits, fraction, _] := _number_parts(number)
+	trim_right(concat("", [digits, fraction]), "0") == ""
+} else := max([0, (count(fraction) - _exponent(exponent)) - zeros]) if {
+	[_, digits, fraction, exponent] := _number_parts(number)
+	all := concat("", [digits, fraction])
+	zeros := count(all) - count(trim_right(all, "0"))
+}
+
+_number_parts(number) := [text, digits, fraction, exponent] if {
+	text := json.marshal(number)
+	pattern := `^-?([0-9]+)(\.([0-9]*))?([eE]([-+]?[0-9]+))?$`
+	[_, digits, _, fraction, _, exponent] := regex.find_all_string_submatch_n(pattern, text, 1)[0]
 }
 
 _exponent("") := 0
