@@ -48,6 +48,7 @@ def lookup(decision: dict[str, Any], dotted: str) -> Any:
 
 
 def check(decision: dict[str, Any], case: dict[str, Any]) -> None:
+    assert "todo" not in case, f"a golden case still to confirm (mzpolicy new-year wrote it): {case['todo']}"
     for dotted, expected in case.get("expect", {}).items():
         actual = lookup(decision, dotted)
         assert actual == expected, f"{dotted}: expected {expected!r}, got {actual!r}"

@@ -1,8 +1,18 @@
-"""The lint Regal's custom/missing-metadata would give: every public rule
-(name not starting with _) of every non-test policy file outside lib/ has
-METADATA with title, custom.clause (a map from policy year to section),
-custom.zh and custom.en on at least one of its definitions. Built on
-`opa parse`, since `opa inspect` lists only rules that have METADATA."""
+"""The lint Regal's custom/missing-metadata would give, for this project's
+shape of rule (issue 12), built on `opa parse` (`opa inspect` lists only the
+rules that have METADATA, so it cannot find one that is missing):
+
+- every public rule (name not starting with _) of the rule packages carries a
+  title, a stable id (`custom.short_name`, ec-policies' shape) and its zh/en
+  text; a trail entry is `outcome.<id>` with its id as short_name, and has an
+  `explain.<id>` beside it; no METADATA names a clause any more (a year's
+  clauses are its table's);
+- the assembling packages' public rules (decision, batch) carry a title;
+- the templates and readings have the shapes the trail reads, and every
+  reading a table or a rule names is a row of the README's table;
+- what `mzpolicy build-years` generates from the tables and the METADATA is
+  current, and every loaded year passes the Rego check of its table.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +25,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mzpolicy import entrypoints, years
 from mzpolicy.paths import POLICIES, opa_binary
 
-POLICY_FILES = sorted(
-    p
-    for p in (POLICIES / "mz" / "medins").rglob("*.rego")
-    if not p.name.endswith("_test.rego") and "lib" not in p.relative_to(POLICIES).parts
-)
+MEDINS = POLICIES / "mz" / "medins"
+RULES = POLICIES.joinpath(*entrypoints.RULES_DIRECTORY)
+RULE_FILES = sorted(p for p in RULES.glob("*.rego") if not p.name.endswith("_test.rego"))
+ASSEMBLY_FILES = sorted(p for p in MEDINS.glob("*.rego") if not p.name.endswith("_test.rego"))
+TABLES = sorted((POLICIES / entrypoints.YEARS).glob("*/table/data.yaml"))
+READING = re.compile(r"R-[A-Z0-9]+(?:-[A-Z0-9]+)*(?![-*A-Z0-9])")
 
 
-# Four tests read every policy file's parse tree; one `opa parse` each.
+# Several tests read every policy file's parse tree; one `opa parse` each.
 @functools.cache
 def _parse(path: Path) -> dict:
     out = subprocess.run(
@@ -36,154 +48,171 @@ def _parse(path: Path) -> dict:
     return json.loads(out.stdout)
 
 
-def _rule_name(rule: dict) -> str:
+def _ref(rule: dict) -> list[str]:
     ref = rule["head"].get("ref") or [{"value": rule["head"]["name"]}]
-    return ref[0]["value"]
+    return [str(part["value"]) for part in ref]
 
 
-def _public_rules(module: dict) -> dict[str, list[dict]]:
-    rules: dict[str, list[dict]] = {}
-    for rule in module.get("rules", []):
-        name = _rule_name(rule)
-        if name.startswith("_"):
-            continue
-        rules.setdefault(name, []).append(rule)
+def _public(path: Path) -> dict[tuple[str, ...], list[dict]]:
+    """The file's public rules by their head (outcome.hukou_resident is one
+    rule, total another), each with its definitions."""
+    rules: dict[tuple[str, ...], list[dict]] = {}
+    for rule in _parse(path).get("rules", []):
+        head = tuple(_ref(rule))
+        if not head[0].startswith("_"):
+            rules.setdefault(head, []).append(rule)
     return rules
 
 
-# The sections lib/trail.rego's section_key orders: 一 … 十, optionally one
-# numeral in brackets, 五(三). Anything else must be another document's
-# citation (it holds 〔…〕) and then sorts under custom.sort_under.
-NUMERAL = "[一二三四五六七八九十]"
-SECTION = re.compile(rf"{NUMERAL}(\({NUMERAL}\))?")
-YEAR = re.compile(r"\d{4}")
+def _annotations(definitions: list[dict]) -> list[dict]:
+    return [a for d in definitions for a in d.get("annotations", []) or []]
 
 
-def _annotated(path: Path):
-    """(rule name, custom) for every METADATA block on a rule of the file."""
-    for rule in _parse(path).get("rules", []):
-        for a in rule.get("annotations", []) or []:
-            yield _rule_name(rule), a.get("custom") or {}
-
-
-@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
-def test_every_clause_is_a_section_the_trail_can_order(path):
-    unreadable = []
-    for name, custom in _annotated(path):
-        clause = custom.get("clause")
-        for year, section in clause.items() if isinstance(clause, dict) else []:
-            if not (SECTION.fullmatch(section) or "〔" in section):
-                unreadable.append(f"{name} clause[{year}] = {section!r}")
-        for year, section in (custom.get("sort_under") or {}).items():
-            if not SECTION.fullmatch(section):
-                unreadable.append(f"{name} sort_under[{year}] = {section!r}")
-    assert not unreadable, f"{path.name}: sections lib/trail.rego cannot order: {unreadable}"
-
-
-def _strings_or_map_of_strings(value, keys=None) -> bool:
+def _strings_or_map_of_strings(value) -> bool:
     if isinstance(value, str):
         return True
-    return (
-        isinstance(value, dict)
-        and bool(value)
-        and all(isinstance(v, str) for v in value.values())
-        and (keys is None or all(keys.fullmatch(k) for k in value))
+    return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values())
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_every_public_rule_carries_its_id_title_and_text(path):
+    missing, wrong = [], []
+    for head, definitions in _public(path).items():
+        if head[0] == "explain":
+            continue  # an entry's facts: its METADATA is its outcome's
+        found = [a for a in _annotations(definitions) if a.get("title")]
+        custom = (found[0].get("custom") or {}) if found else {}
+        if not (found and custom.get("short_name") and custom.get("zh") and custom.get("en")):
+            missing.append(".".join(head))
+            continue
+        if head[0] == "outcome" and (len(head) != 2 or custom["short_name"] != head[1]):
+            wrong.append(f"{'.'.join(head)} has short_name {custom['short_name']!r}")
+        if "clause" in custom:
+            wrong.append(f"{'.'.join(head)} names a clause: a year's clauses are its table's")
+    assert not missing, f"{path.name}: rules without title/short_name/zh/en: {missing}"
+    assert not wrong, f"{path.name}: {wrong}"
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_every_trail_entry_has_an_outcome_and_an_explanation(path):
+    heads = set(_public(path))
+    outcomes = {h[1] for h in heads if h[0] == "outcome" and len(h) == 2}
+    explains = {h[1] for h in heads if h[0] == "explain" and len(h) == 2}
+    # contribution's entries are in two files of one package
+    if path.stem.startswith("contribution"):
+        for other in RULE_FILES:
+            if other.stem.startswith("contribution"):
+                outcomes |= {h[1] for h in _public(other) if h[0] == "outcome"}
+                explains |= {h[1] for h in _public(other) if h[0] == "explain"}
+    assert outcomes == explains, (
+        f"{path.name}: outcome without explain {outcomes - explains}, and back {explains - outcomes}"
     )
 
 
-def _values(value) -> list:
-    return list(value.values()) if isinstance(value, dict) else [value]
-
-
-@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
-def test_templates_and_readings_have_the_shapes_the_trail_reads(path):
-    """lib/trail.rego reads custom.zh/en as one template or one per variant,
-    and custom.reading as one README id or one per year; any other shape
-    (a number, a list, a null) would silently lose the message or the
-    reading, so it is refused here."""
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_templates_have_the_shapes_the_trail_reads(path):
+    """zh/en are one template or one per variant; first_year and last_year
+    are years; anything else would silently lose the message or the rule."""
     wrong = []
-    for name, custom in _annotated(path):
-        for lang in ("zh", "en"):
-            if lang in custom and not _strings_or_map_of_strings(custom[lang]):
-                wrong.append(f"{name} {lang}")
-        if "reading" in custom and not (
-            _strings_or_map_of_strings(custom["reading"], YEAR)
-            and all(re.fullmatch(r"R-[A-Z0-9-]+", r) for r in _values(custom["reading"]))
-        ):
-            wrong.append(f"{name} reading = {custom['reading']!r}")
-    assert not wrong, f"{path.name}: METADATA the trail cannot read: {wrong}"
+    for head, definitions in _public(path).items():
+        for a in _annotations(definitions):
+            custom = a.get("custom") or {}
+            for lang in ("zh", "en"):
+                if lang in custom and not _strings_or_map_of_strings(custom[lang]):
+                    wrong.append(f"{'.'.join(head)} {lang}")
+            for key in ("first_year", "last_year"):
+                if key in custom and not isinstance(custom[key], int):
+                    wrong.append(f"{'.'.join(head)} {key} = {custom[key]!r}")
+    assert not wrong, f"{path.name}: METADATA the build cannot read: {wrong}"
 
 
-def test_the_shape_check_refuses_a_number_a_list_and_a_null():
-    assert _strings_or_map_of_strings("R-A") and _strings_or_map_of_strings({"2025": "R-A"}, YEAR)
-    assert not _strings_or_map_of_strings(3)
-    assert not _strings_or_map_of_strings(["R-A"])
-    assert not _strings_or_map_of_strings({"2025": None})
-    assert not _strings_or_map_of_strings({"y2025": "R-A"}, YEAR)
-
-
-def test_the_section_pattern_refuses_forms_outside_the_notices_numbering():
-    assert SECTION.fullmatch("五(三)") and SECTION.fullmatch("一")
-    assert not SECTION.fullmatch("五（三）") and not SECTION.fullmatch("十一") and not SECTION.fullmatch("五(三)2")
-
-
-@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(POLICIES)))
-def test_every_public_rule_carries_its_clause(path):
-    module = _parse(path)
-    missing = []
-    for name, definitions in _public_rules(module).items():
-        ok = False
-        for d in definitions:
-            for a in d.get("annotations", []) or []:
-                custom = a.get("custom") or {}
-                clause = custom.get("clause")
-                if (
-                    a.get("title")
-                    and isinstance(clause, dict)
-                    and clause
-                    and all(YEAR.fullmatch(k) for k in clause)
-                    and custom.get("zh")
-                    and custom.get("en")
-                ):
-                    ok = True
-        if not ok:
-            missing.append(name)
-    assert not missing, f"{path.name}: rules without title/custom.clause/zh/en METADATA: {missing}"
+@pytest.mark.parametrize("path", ASSEMBLY_FILES, ids=lambda p: p.name)
+def test_every_public_rule_of_the_assembly_has_a_title_and_no_clause(path):
+    missing, clauses = [], []
+    for head, definitions in _public(path).items():
+        annotations = _annotations(definitions)
+        if not any(a.get("title") for a in annotations):
+            missing.append(".".join(head))
+        if any("clause" in (a.get("custom") or {}) for a in annotations):
+            clauses.append(".".join(head))
+    assert not missing, f"{path.name}: public rules without a METADATA title: {missing}"
+    assert not clauses, f"{path.name}: METADATA that names clauses (a year's clauses are its table's): {clauses}"
 
 
 def test_the_lint_finds_a_rule_without_metadata(tmp_path):
     bad = tmp_path / "bad.rego"
-    bad.write_text(
-        'package x\n\nimport data.mz.medins.lib.trail\n\nr := trail.entry(rego.metadata.chain(), "passed", [])\n'
-    )
-    module = _parse(bad)
-    ((name, definitions),) = _public_rules(module).items()
-    assert name == "r" and not any(d.get("annotations") for d in definitions)
+    bad.write_text('package x\n\noutcome.r := "passed"\n\nexplain.r := {}\n', encoding="utf-8")
+    ((head, definitions), _) = _public(bad).items()
+    assert head == ("outcome", "r") and not _annotations(definitions)
 
 
-def test_every_reading_the_policies_name_is_a_row_of_the_readme():
+def test_the_shape_check_refuses_a_number_a_list_and_a_null():
+    assert _strings_or_map_of_strings("x") and _strings_or_map_of_strings({"passed": "x"})
+    assert not _strings_or_map_of_strings(3)
+    assert not _strings_or_map_of_strings(["x"])
+    assert not _strings_or_map_of_strings({"passed": None})
+
+
+def test_every_reading_the_tables_and_rules_name_is_a_row_of_the_readme():
     """A trail's `reading` must lead a case worker to the README's table."""
     readme = (POLICIES.parent / "README.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| (R-[A-Z0-9-]+) \|", readme, re.M))
     used = set()
-    for path in (POLICIES / "mz" / "medins").rglob("*.rego"):
-        if path.name.endswith("_test.rego"):
-            continue
-        text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r"#\s+reading:.*?(R-[A-Z0-9]+(?:-[A-Z0-9]+)*)", text))
-        used |= set(re.findall(r'"reading": "(R-[A-Z0-9-]+)"', text))
-        for line in re.findall(r"#\s+reading: \{(.*)\}", text):
-            used |= set(re.findall(r"R-[A-Z0-9]+(?:-[A-Z0-9]+)*", line))
-    for path in (POLICIES / "params").rglob("data.yaml"):
-        used |= set(re.findall(r"^\s*reading: (R-[A-Z0-9-]+)", path.read_text(encoding="utf-8"), re.M))
+    for path in RULE_FILES:
+        used |= set(READING.findall(path.read_text(encoding="utf-8")))
+    for path in TABLES:
+        used |= set(READING.findall(path.read_text(encoding="utf-8")))
     assert used, "no readings found: the scan is broken"
     assert used <= rows, f"readings with no README row: {sorted(used - rows)}"
 
 
-@pytest.mark.parametrize("path", sorted((POLICIES / "params").glob("*/data.yaml")), ids=lambda p: p.parent.name)
-def test_every_years_parameters_name_the_notice(path):
-    """Every trail entry's citation reads params[year].document; a year
-    without it would lose its whole trail."""
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    document = params.get("document")
-    assert re.fullmatch(r"\S+〔\d{4}〕\d+号", str(document)), f"{path}: document = {document!r}"
+@pytest.mark.parametrize("path", TABLES, ids=lambda p: p.parent.parent.name)
+def test_every_years_table_names_its_sections_and_readings_in_the_shapes_the_build_reads(path):
+    table = yaml.safe_load(path.read_text(encoding="utf-8"))
+    wrong = []
+    for rule_id, entry in (table.get("rules") or {}).items():
+        if entry is None:
+            continue  # dropped from the year it extends
+        if not (isinstance(entry, dict) and isinstance(entry.get("section"), str)):
+            wrong.append(f"{rule_id}: no section")
+            continue
+        section = entry["section"]
+        if years.section_key(section) == [99, 0] and "〔" not in section:
+            wrong.append(f"{rule_id}: section {section!r} is neither the notice's numbering nor another document")
+        if "sort_under" in entry and years.section_key(entry["sort_under"]) == [99, 0]:
+            wrong.append(f"{rule_id}: sort_under {entry['sort_under']!r}")
+        if "reading" in entry and not READING.fullmatch(str(entry["reading"])):
+            wrong.append(f"{rule_id}: reading {entry['reading']!r}")
+    assert not wrong, f"{path}: {wrong}"
+
+
+def test_the_section_order_is_the_notices():
+    assert years.section_key("五(三)") == [5, 3] and years.section_key("一") == [1, 0]
+    assert years.section_key("五（三）") == [99, 0] and years.section_key("十一") == [99, 0]
+    assert years.section_key("二") < years.section_key("五(一)") < years.section_key("五(三)") < years.section_key("六")
+
+
+def test_what_build_years_generates_is_current():
+    """The tables and the rules' METADATA are the source; the resolved years
+    and the rule index are generated from them and committed (issue 12)."""
+    stale = years.build(check=True)
+    assert not stale, f"run `mzpolicy build-years`: not current: {[str(p.relative_to(POLICIES)) for p in stale]}"
+
+
+def test_every_loaded_year_passes_the_check_of_its_table():
+    out = subprocess.run(
+        [
+            str(opa_binary()),
+            "eval",
+            "--bundle",
+            str(POLICIES),
+            "--format",
+            "raw",
+            entrypoints.query(entrypoints.YEAR_PROBLEMS),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    problems = json.loads(out.stdout)
+    assert problems and all(not found for found in problems.values()), problems

@@ -564,6 +564,15 @@ def test_python_and_rego_refuse_the_same_requests_on_the_same_fields(data, loade
         assert "error" not in answer, answer["error"]  # a well-formed request for a loaded year gets a decision
 
 
+@settings(max_examples=600, **SETTINGS)
+@given(data=st.data())
+def test_the_fast_schema_check_agrees_with_the_full_one(data, loaded_years):
+    """records.problems skips jsonschema's full walk for a request that the
+    compiled check (fastjsonschema) passes; that must never let a problem by."""
+    request, _ = data.draw(cases(loaded_years), label="request")
+    assert problems(request) == problems(request, fast=False)
+
+
 # Over a count bound of the schemas both validators stop at that count
 # (lib/bounds.rego, records.bound_problems) and name the same fields.
 _ADULT = {"id_type": "resident_id", "id_number": "441402199001011237", "hukou_region": "441402"}

@@ -103,7 +103,7 @@ def test_csv_output_has_one_row_per_input_row(opa_url, tmp_path):
     assert [r["row"] for r in rows] == [str(n) for n in range(1, 18)]
     assert rows[2]["assistance_source"] == "medical_assistance" and rows[2]["individual_due"] == "0"
     assert rows[3]["payment_accepted"] == "false"
-    assert "mz.medins.common.conditions.not_in_employee_insurance" in rows[4]["failed_rules"].split(";")
+    assert "not_in_employee_insurance" in rows[4]["failed_rules"].split(";")
     assert rows[15]["error_field"] == "resident.id_number"
 
 
@@ -128,7 +128,7 @@ def test_embedded_opa_and_stdin(tmp_path):
 
 # A rule conflict for one marked resident only: OPA answers HTTP 500 for any
 # query that holds that resident, and decides everyone else.
-CONFLICT = """package mz.medins.common.contribution
+CONFLICT = """package mz.medins.rules.contribution
 
 individual := 1 if input.resident.name == "OPA-CONFLICT"
 """
@@ -144,7 +144,7 @@ def _free_port() -> int:
 def conflicted_opa_url(tmp_path_factory) -> Iterator[str]:
     bundle = tmp_path_factory.mktemp("conflicted") / "policies"
     shutil.copytree(POLICIES, bundle, ignore=shutil.ignore_patterns("*_test.rego"))
-    (bundle / "mz" / "medins" / "common" / "zz_conflict.rego").write_text(CONFLICT, encoding="utf-8")
+    (bundle / "mz" / "medins" / "rules" / "zz_conflict.rego").write_text(CONFLICT, encoding="utf-8")
     port = _free_port()
     command = [str(opa_binary()), "run", "--server", "--skip-version-check", "--log-level", "error"]
     proc = subprocess.Popen(

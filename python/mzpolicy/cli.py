@@ -79,6 +79,15 @@ def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer 
     return decision
 
 
+def policy_document(path: str, opa_url: str | None, server: EmbeddedServer | None = None) -> Any:
+    """A document of the bundle (entrypoints.RULE_INDEX, ...), or exit 3."""
+    try:
+        with connect(opa_url, token=_token(), server=server) as client:
+            return client.document(path)
+    except OPAError as exc:
+        raise PolicyUnavailable(str(exc)) from None
+
+
 class Terminated(BaseException):
     """SIGTERM, raised in the main thread like KeyboardInterrupt, so that
     every with block on the way out runs (and stops the embedded OPA). Not an
@@ -126,6 +135,9 @@ def raise_for_error(decision: dict[str, Any]) -> None:
     if error.get("code") == "invalid_input":
         problems = [records.Problem(p["field"], p["message"]) for p in error["problems"]]
         raise BadInput(f"invalid input: {records.InputError(problems).one_line()}")
+    if error.get("code") == "year_incomplete":
+        # The year's table is the policy's: an incomplete one is a policy failure (exit 3), not bad input.
+        raise PolicyUnavailable(error["message"])
     raise PolicyUnavailable(f"the policy answered with an unknown error: {error}")
 
 
@@ -239,7 +251,7 @@ def diff_command(
     compared with 2022-10-10 under 2023, and so is the record's payment date,
     unless --same-date. Each difference lists the clauses each year rests on.
     """
-    from . import diff, records, render
+    from . import diff, entrypoints, records, render
 
     with ended_by_signals():
         try:
@@ -255,7 +267,8 @@ def diff_command(
             _start(server)
             for year, request in per_year.items():
                 decisions[year] = decide(request, opa_url, server)
-    result = diff.compare(decisions, per_year)
+            index = policy_document(entrypoints.RULE_INDEX, opa_url, server)
+    result = diff.compare(decisions, per_year, {rule: entry["explains"] for rule, entry in index.items()})
     if fmt == "json":
         text = render.as_json(result)
     elif fmt == "markdown":
@@ -279,7 +292,7 @@ def _no_server() -> Iterator[None]:
 
 
 # Commands kept in their own modules register themselves on `main`.
-from . import roster, service  # noqa: E402, F401
+from . import roster, service, year_commands  # noqa: E402, F401
 
 if __name__ == "__main__":
     # Run as `python -m mzpolicy`: under `-m mzpolicy.cli` this module would be

@@ -17,18 +17,6 @@ from typing import Any
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# Which trail packages explain which part of the decision (by the rule path's
-# package: mz.medins.<common|yNNNN>.<package>.<rule>).
-_PACKAGES_FOR = {
-    "eligible": {"categories", "conditions", "eligibility"},
-    "categories": {"categories", "conditions", "eligibility"},
-    "contribution": {"contribution"},
-    "payment": {"payment", "contribution"},
-    "benefit": {"benefit", "payment", "students"},
-    "channels": {"channels"},
-    "enrollment": {"enrollment"},
-    "refund": {"refund"},
-}
 _SKIP = {"trail", "document", "policy_year", "as_of"}
 
 
@@ -82,12 +70,13 @@ def _comparable(value: Any, offset: int) -> Any:
     return value
 
 
-def _clauses(decision: dict[str, Any], field: str) -> list[dict[str, str]]:
-    packages = _PACKAGES_FOR.get(field.split(".")[0], set())
+def _clauses(decision: dict[str, Any], field: str, explains: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The trail entries that explain the field's part of the decision (the
+    rule index says which parts each rule's package explains) and apply."""
+    part = field.split(".")[0]
     out = []
     for entry in decision.get("trail", []):
-        parts = entry["rule"].split(".")
-        if len(parts) >= 2 and parts[-2] in packages and entry["outcome"] != "not_applicable":
+        if part in explains.get(entry["rule"], []) and entry["outcome"] != "not_applicable":
             out.append(
                 {
                     "clause": entry["clause"],
@@ -99,7 +88,11 @@ def _clauses(decision: dict[str, Any], field: str) -> list[dict[str, str]]:
     return out
 
 
-def compare(decisions: dict[int, dict[str, Any]], requests: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def compare(
+    decisions: dict[int, dict[str, Any]], requests: dict[int, dict[str, Any]], explains: dict[str, list[str]]
+) -> dict[str, Any]:
+    """The decisions side by side; explains: for each rule id, the parts of
+    the decision it explains (from the rule index)."""
     years = sorted(decisions)
     first = years[0]
     flat = {y: _flatten(decisions[y]) for y in years}
@@ -113,7 +106,7 @@ def compare(decisions: dict[int, dict[str, Any]], requests: dict[int, dict[str, 
                 {
                     "field": field,
                     "values": {str(y): values[y] for y in years},
-                    "clauses": {str(y): _clauses(decisions[y], field) for y in years},
+                    "clauses": {str(y): _clauses(decisions[y], field, explains) for y in years},
                 }
             )
     return {

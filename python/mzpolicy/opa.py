@@ -1,6 +1,6 @@
 """The OPA server: start the pinned one embedded, or reach a given one, and ask it.
 
-Decisions come only from OPA (data.mz.medins.decision); this module moves
+Decisions come only from OPA (entrypoints.DECISION); this module moves
 JSON and turns transport failures, and answers that are not a decision of
 the shape schemas/decision.schema.json gives, into OPAError (CLI exit 3).
 """
@@ -23,14 +23,12 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from . import entrypoints
 from .paths import AUTHZ, EMBEDDED_CONFIG, POLICIES, opa_binary
 
 # requests and opa_client (which imports aiohttp) cost ~200 ms to import; they
 # are imported where first needed so that the CLI can start OPA before paying
 # for them and the two overlap.
-
-DECISION_PACKAGE = "mz.medins"
-DECISION_RULE = "decision"
 
 
 class OPAError(Exception):
@@ -305,10 +303,11 @@ class DecisionClient:
     def decide(self, request: dict[str, Any]) -> dict[str, Any]:
         """The decision, or the policy's defined error, checked against
         schemas/decision.schema.json before anyone reads it."""
-        answer = self._query(DECISION_RULE, request)
+        answer = self._query(entrypoints.DECISION, request)
         if not isinstance(answer, dict) or "result" not in answer:
             raise OPAError(
-                f"OPA at {self.endpoint.url} has no decision at data.mz.medins.decision (policy not loaded?)"
+                f"OPA at {self.endpoint.url} has no decision at {entrypoints.query(entrypoints.DECISION)}"
+                " (policy not loaded?)"
             )
         problem = decision_problem(answer["result"])
         if problem:
@@ -316,17 +315,35 @@ class DecisionClient:
         return answer["result"]
 
     def loaded_years(self) -> list[int]:
-        answer = self._query("loaded_years", {})
+        answer = self._query(entrypoints.LOADED_YEARS, {})
         years = answer.get("result") if isinstance(answer, dict) else None
         if not (isinstance(years, list) and all(isinstance(y, int) for y in years)):
-            raise OPAError(f"OPA at {self.endpoint.url} has no list at data.mz.medins.loaded_years")
+            raise OPAError(f"OPA at {self.endpoint.url} has no list at {entrypoints.query(entrypoints.LOADED_YEARS)}")
         return years
 
-    def _query(self, rule: str, request: dict[str, Any]) -> Any:
+    def document(self, path: str) -> Any:
+        """A document of the bundle that is the same for every resident (the
+        rule index, a year's table), by its path under /v1/data."""
         import requests
 
         try:
-            return self._client.query_rule(input_data=request, package_path=DECISION_PACKAGE, rule_name=rule)
+            answer = self._client.get_data(path)
+        except requests.HTTPError as exc:
+            raise OPAError(f"OPA at {self.endpoint.url} refused the read: {_opa_message(exc.response)}") from None
+        except ValueError:
+            raise OPAError(f"OPA at {self.endpoint.url} answered something that is not JSON") from None
+        except requests.RequestException as exc:
+            raise OPAError(f"OPA at {self.endpoint.url} could not be reached: {type(exc).__name__}") from None
+        if not isinstance(answer, dict) or "result" not in answer:
+            raise OPAError(f"OPA at {self.endpoint.url} has no {entrypoints.query(path)}")
+        return answer["result"]
+
+    def _query(self, path: str, request: dict[str, Any]) -> Any:
+        import requests
+
+        package, _, rule = path.rpartition("/")
+        try:
+            return self._client.query_rule(input_data=request, package_path=package.replace("/", "."), rule_name=rule)
         except requests.HTTPError as exc:
             raise OPAError(f"OPA at {self.endpoint.url} refused the query: {_opa_message(exc.response)}") from None
         except ValueError:  # requests' JSONDecodeError is one, and a RequestException too
@@ -336,7 +353,7 @@ class DecisionClient:
 
 
 def decision_problem(result: Any) -> str | None:
-    """What is wrong with OPA's answer at data.mz.medins.decision, as the end
+    """What is wrong with OPA's answer at the decision entrypoint, as the end
     of "OPA answered ...", or None for a decision or a defined error of the
     shape schemas/decision.schema.json gives (the schema says which fields
     are required, not this module). A decision lacking a field is most likely

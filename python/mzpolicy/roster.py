@@ -1,6 +1,6 @@
 """Roster commands (`mzpolicy batch`, `mzpolicy report ...`): issue #5.
 
-Every figure comes from the decisions OPA makes (data.mz.medins.batch);
+Every figure comes from the decisions OPA makes (entrypoints.BATCH_DECISIONS);
 this module reads rosters, moves them to OPA in batches, counts and prints.
 """
 
@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import click
 
+from . import entrypoints
 from .cli import BadInput, PolicyUnavailable, _iso_date, _no_server, _start, _token, main, today_in_shanghai
 from .opa import EmbeddedServer, Endpoint, OPAError
 from .roster_engine import MAX_BATCH_REQUESTS, MAX_QUERY_BYTES, BatchClient, Row, decision_error, prepare, run
@@ -101,7 +102,7 @@ class Roster:
         batch_size: int,
         in_flight: int,
         progress: bool | None,
-        rule: str = "decisions",
+        entrypoint: str = entrypoints.BATCH_DECISIONS,
     ):
         self.path = path
         self.fmt = "jsonl" if path == "-" and input_format == "auto" else detect_format(path, input_format)
@@ -111,7 +112,7 @@ class Roster:
         self.batch_size = batch_size
         self.in_flight = in_flight
         self.progress = sys.stderr.isatty() if progress is None else progress
-        self.rule = rule
+        self.entrypoint = entrypoint
         self.client: BatchClient | None = None
         self.elapsed = 0.0
 
@@ -125,7 +126,7 @@ class Roster:
                     endpoint = server.ready() if server is not None else Endpoint.parse(self.opa_url or "")
                 except (OPAError, ValueError) as exc:
                     raise PolicyUnavailable(str(exc)) from None
-                self.client = BatchClient(endpoint, rule=self.rule, token=_token() if self.opa_url else endpoint.token)
+                self.client = BatchClient(endpoint, self.entrypoint, token=_token() if self.opa_url else endpoint.token)
                 try:
                     self._check_year()
                     yield self
@@ -137,7 +138,7 @@ class Roster:
         """Open this roster's input against the OPA `other` has open."""
         assert other.client is not None, "other.opened() first"
         self.client = BatchClient(
-            other.client.endpoint, rule=self.rule, token=_token() if self.opa_url else other.client.endpoint.token
+            other.client.endpoint, self.entrypoint, token=_token() if self.opa_url else other.client.endpoint.token
         )
         try:
             with self._open_input():
@@ -158,9 +159,12 @@ class Roster:
 
     def _check_year(self) -> None:
         assert self.client is not None
-        years = self.query("loaded_years", path="mz/medins")
+        years = self.query(entrypoints.LOADED_YEARS)
         if not isinstance(years, list):
-            raise PolicyUnavailable(f"OPA at {self.client.endpoint.url} has no data.mz.medins (policy not loaded?)")
+            raise PolicyUnavailable(
+                f"OPA at {self.client.endpoint.url} has no {entrypoints.query(entrypoints.LOADED_YEARS)}"
+                " (policy not loaded?)"
+            )
         if self.policy_year is not None and self.policy_year not in years:
             raise BadInput(f"policy year {self.policy_year} is not loaded; loaded years: " + ", ".join(map(str, years)))
         # The year that --as-of (or today, for rows without their own as_of)
@@ -184,7 +188,7 @@ class Roster:
         import requests
 
         assert self.client is not None
-        url = f"{self.client.endpoint.url}/v1/data/mz/medins/decision"
+        url = f"{self.client.endpoint.url}/v1/data/{entrypoints.DECISION}"
         try:
             response = requests.post(url, json={"input": request}, headers=self.client.headers, timeout=60)
             response.raise_for_status()
@@ -192,18 +196,22 @@ class Roster:
         except (requests.RequestException, ValueError) as exc:
             raise PolicyUnavailable(f"OPA at {self.client.endpoint.url} could not answer {url}: {exc}") from None
 
-    def query(self, rule: str, path: str = "mz/medins/batch") -> Any:
-        """A document of the policy (not per resident), e.g. loaded_years."""
+    def query(self, path: str) -> Any:
+        """A document of the policy (not per resident), e.g. entrypoints.LOADED_YEARS."""
         import requests
 
         assert self.client is not None
-        url = f"{self.client.endpoint.url}/v1/data/{path}/{rule}"
+        url = f"{self.client.endpoint.url}/v1/data/{path}"
         try:
             response = requests.get(url, headers=self.client.headers, timeout=30)
             response.raise_for_status()
             return response.json().get("result")
         except (requests.RequestException, ValueError) as exc:
             raise PolicyUnavailable(f"OPA at {self.client.endpoint.url} could not answer {url}: {exc}") from None
+
+    def decision_of(self, row: Row) -> Any:
+        """The decision (the whole one, or a row's lean one) of a decided row."""
+        return row.answer if self.entrypoint == entrypoints.BATCH_DECISIONS else row.answer["decision"]
 
     def rows(self, select: Container[int] | None = None, start: int = 1) -> Iterator[Row]:
         """Every row (or the rows numbered in `select`; or from row `start`
@@ -220,7 +228,7 @@ class Roster:
             try:
                 for row in run(prepared, self.client, self.batch_size, self.in_flight, on_batch=bar.update):
                     if row.answer is not None and row.error is None:
-                        row.error = decision_error(row.answer if self.rule == "decisions" else row.answer["decision"])
+                        row.error = decision_error(self.decision_of(row))
                     yield row
             except OPAError as exc:
                 raise PolicyUnavailable(str(exc)) from None
@@ -502,7 +510,7 @@ def batch_command(
     physical line, whatever its bytes. A row that cannot be read, fails
     validation, or makes OPA fail becomes an error row
     {"row": n, "error": {"field": ..., "message": ...}} and the run goes on.
-    Requests go to OPA a few hundred per query (data.mz.medins.batch), two
+    Requests go to OPA a few hundred per query (the batch entrypoint), two
     queries at a time. A summary goes to standard error at the end.
 
     With --out FILE, FILE appears only when every row is written; a run that
@@ -515,7 +523,10 @@ def batch_command(
         raise BadInput(f"--out {out} is the roster itself")
     if resume and start_row != 1:
         raise click.UsageError("--resume continues where FILE.partial ends: it takes no --start-row")
-    job = Roster(roster, input_format, as_of, policy_year, opa_url, batch_size, in_flight, progress)
+    # CSV carries the headline fields and the failed rules' ids: the lean
+    # decision, which evaluates no explanation, has all of them.
+    entrypoint = entrypoints.BATCH_ROWS if fmt == "csv" else entrypoints.BATCH_DECISIONS
+    job = Roster(roster, input_format, as_of, policy_year, opa_url, batch_size, in_flight, progress, entrypoint)
     tally = Tally()
     try:
         output = SafeOutput(out, fmt, resume)
@@ -536,7 +547,7 @@ def batch_command(
         try:
             writer = RowWriter(stream, fmt, header=output.header)
             for row in job.rows(start=start_row):
-                decision = row.answer if row.error is None else None
+                decision = job.decision_of(row) if row.error is None else None
                 with _signals.held():
                     writer.write(row.n, row.resident, decision, row.error)
                     written += 1

@@ -2,7 +2,7 @@
 
 Rows are validated here (mzpolicy.records.problems: a bad row never reaches
 OPA), encoded one by one, and sent a few hundred at a time as
-{"input": {"requests": [...]}} to data.mz.medins.batch.<rule>, with a small
+{"input": {"requests": [...]}} to a batch entrypoint (entrypoints.py), with a small
 number of batches in flight on worker threads. Answers come back in input
 order, one per request (the length is checked). When OPA fails on a batch
 (a rule conflict is an HTTP 500 for the whole query), the batch is split in
@@ -26,11 +26,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import records
+from . import entrypoints, records
 from .opa import Endpoint, OPAError
 from .roster_io import InputRow
 
-BATCH_PATH = "mz/medins/batch"
 # OPA's batch rule takes at most 1000 requests a query, and OPA refuses a
 # request body over 4 MiB; a query is kept well under both.
 MAX_BATCH_REQUESTS = 1000
@@ -143,12 +142,19 @@ class _EvalFailed(Exception):
 
 
 class BatchClient:
-    """POSTs batches to data.mz.medins.batch.<rule>, one keep-alive session per thread."""
+    """POSTs batches to a batch entrypoint (entrypoints.BATCH_DECISIONS or
+    BATCH_ROWS), one keep-alive session per thread."""
 
-    def __init__(self, endpoint: Endpoint, rule: str = "decisions", token: str | None = None, timeout: float = 600):
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        path: str = entrypoints.BATCH_DECISIONS,
+        token: str | None = None,
+        timeout: float = 600,
+    ):
         self.endpoint = endpoint
-        self.url = f"{endpoint.url}/v1/data/{BATCH_PATH}/{rule}"
-        self.rule = rule
+        self.url = f"{endpoint.url}/v1/data/{path}"
+        self.path = path
         self.timeout = timeout
         self.headers = {"Content-Type": "application/json"}
         if token:
@@ -196,8 +202,7 @@ class BatchClient:
             raise OPAError(f"OPA at {self.endpoint.url} answered with something that is not JSON") from None
         result = body.get("result")
         if not isinstance(result, list):
-            rule = f"data.{BATCH_PATH.replace('/', '.')}.{self.rule}"
-            raise OPAError(f"OPA at {self.endpoint.url} has no {rule} (policy not loaded?)")
+            raise OPAError(f"OPA at {self.endpoint.url} has no {entrypoints.query(self.path)} (policy not loaded?)")
         if len(result) != len(bodies):
             raise OPAError(f"OPA answered {len(result)} times for {len(bodies)} requests: the batch rule drops rows")
         return result

@@ -508,7 +508,7 @@ def decision_csv_row(n: int, resident: dict[str, Any] | None, decision: Any, err
     c, p, b = decision["contribution"], decision["payment"], decision["benefit"]
     assistance = c.get("assistance") or {}
     enrollment = decision.get("enrollment") or {}
-    failed = [t["rule"] for t in decision.get("trail", []) if t.get("outcome") == "failed"]
+    failed = decision.get("failed") or [t["rule"] for t in decision.get("trail", []) if t.get("outcome") == "failed"]
     values = [
         decision.get("policy_year"),
         decision.get("eligible"),

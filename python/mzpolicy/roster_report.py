@@ -28,6 +28,7 @@ from typing import IO, Any
 import click
 import yaml
 
+from . import entrypoints
 from .cli import main
 from .paths import POLICIES
 from .render import _display_width
@@ -154,7 +155,7 @@ def report() -> None:
     """
 
 
-def _job(roster: str, options: dict[str, Any], rule: str = "decisions") -> Roster:
+def _job(roster: str, options: dict[str, Any], entrypoint: str = entrypoints.BATCH_DECISIONS) -> Roster:
     return Roster(
         roster,
         options["input_format"],
@@ -164,7 +165,7 @@ def _job(roster: str, options: dict[str, Any], rule: str = "decisions") -> Roste
         options["batch_size"],
         options["in_flight"],
         options["progress"],
-        rule=rule,
+        entrypoint=entrypoint,
     )
 
 
@@ -342,7 +343,7 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     Each person whose individual share the decision has paid in full by
     医疗救助 or the county government: the source, the identities that
     qualify under it, the department that keeps the list (医保, 残联, 卫健,
-    退役军人事务: data.mz.medins.batch.list_owners), the clause and the
+    退役军人事务: the year's table, list_owners), the clause and the
     amount. Totals per county and per list owner follow, for reconciliation
     with the 民政 / 农业农村 / 残联 / 卫健 lists (2023 三(四)).
     """
@@ -355,9 +356,9 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     by_owner: dict[str, list[Any]] = {}
     errors = 0
     years: set[tuple[Any, Any]] = set()
-    job = _job(roster, options, rule="rows")
+    job = _job(roster, options, entrypoint=entrypoints.BATCH_ROWS)
     with job.opened():
-        owners = {o["code"]: o for o in job.query("list_owners") or []}
+        names = job.query(f"{entrypoints.REFERENCE}/list_owners") or {}
         for row in job.rows():
             if row.error is not None:
                 errors += 1
@@ -369,7 +370,7 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
             resident = row.resident or {}
             region = (d.get("enrollment") or {}).get("region") or ""
             amount = _yuan(ledger["amount"])
-            owner = owners.get(ledger["list_owner"], {"zh": ledger["list_owner"], "en": ledger["list_owner"]})
+            owner = names.get(ledger["list_owner"], {"zh": ledger["list_owner"], "en": ledger["list_owner"]})
             persons.add(
                 [
                     row.n,
@@ -392,6 +393,11 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
             entry = by_owner.setdefault(ledger["list_owner"], [0, Decimal(0)])
             entry[0] += 1
             entry[1] += amount
+        # Who keeps which list is the year's (its table's list_owners); the
+        # first year decided names them, in its order.
+        year = sorted(years, key=str)[0][0] if years else None
+        listed = job.query(f"{entrypoints.YEARS}/{year}/list_owners/list") if year else None
+        owners = {o["code"]: o for o in listed or []}
     county_table = Table(
         {"zh": "按县(市、区)合计", "en": "Totals per county"}[lang],
         {
@@ -440,7 +446,8 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     )
     for code, o in owners.items():
         n, amount = by_owner.get(code, [0, Decimal(0)])
-        owner_table.add([o[lang], SOURCE_NAMES[lang].get(o["source"], o["source"]), n, _money(amount)])
+        name = names.get(code, {}).get(lang, code)
+        owner_table.add([name, SOURCE_NAMES[lang].get(o["source"], o["source"]), n, _money(amount)])
     notes = _year_notes(years, lang)
     if errors:
         notes.append(f"错误 {errors} 行（未计入）。" if lang == "zh" else f"{errors} error rows (not counted).")
@@ -484,9 +491,12 @@ FLAG_NAMES = {
     },
 }
 # The condition each flag is decided under (its trail entry says what the policy makes of it).
+# The rules (by id) whose trail entries the duplicates report quotes.
+DUPLICATES_RULE = "duplicate_enrollment_cleanup"
+REFUND_RULE = "refund"
 CONDITION_RULES = {
-    "resident_insurance_elsewhere": "mz.medins.common.conditions.one_enrollment_only",
-    "employee_insurance": "mz.medins.common.conditions.not_in_employee_insurance",
+    "resident_insurance_elsewhere": "one_enrollment_only",
+    "employee_insurance": "not_in_employee_insurance",
 }
 
 
@@ -510,7 +520,8 @@ def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     flat); only those rows are then decided. For each, what the policy says:
     the decision (eligible, payment accepted, refund) and the trail entries
     of the conditions and the refund rule, with their clauses; for an ID
-    number seen twice, the 清理重复参保 rule (data.mz.medins.batch.duplicate_enrollment).
+    number seen twice, the 清理重复参保 rule (its id duplicate_enrollment_cleanup,
+    its text from the rule index, its clause from the year's table).
     """
     with _rereadable(roster) as path, tempfile.TemporaryDirectory() as tmp:
         job = _job(path, options)
@@ -518,7 +529,7 @@ def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **opti
         db.execute("CREATE TABLE ids (id TEXT, n INTEGER)")
         flagged: dict[int, str] = {}
         with job.opened():
-            rule = job.query("duplicate_enrollment") or {}
+            rule = job.query(f"{entrypoints.RULE_INDEX}/{DUPLICATES_RULE}") or {}
             db.executemany("INSERT INTO ids VALUES (?, ?)", _scan(job, flagged))
             db.execute("CREATE INDEX ids_id ON ids (id)")
             duplicate_rows = {
@@ -536,12 +547,13 @@ def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **opti
                     decided[row.n] = row
                     if row.error is None:
                         years.add((row.answer.get("policy_year"), row.answer.get("document")))
+            year = sorted(years, key=str)[0][0] if years else None
+            cited = job.query(f"{entrypoints.YEARS}/{year}/rules/{DUPLICATES_RULE}") if year else None
         db.close()
     tables = [_same_id_table(duplicate_rows, decided, lang), _flagged_table(flagged, decided, lang)]
     notes = _year_notes(years, lang)
-    year_key = str(sorted(years, key=str)[0][0]) if years else None
-    if rule and year_key in rule.get("clause", {}):
-        notes.append(f"{rule['title']}（{rule['clause'][year_key]}）: {rule['message'][lang]}")
+    if rule and cited:
+        notes.append(f"{rule['title']}（{cited['clause']}）: {rule['text'][lang]}")
     with output_stream(out) as stream:
         emit(stream, tables, fmt, notes)
 
@@ -576,7 +588,7 @@ def _occurrence(row: Any, lang: str) -> list[Any]:
         return [resident.get("name", ""), "", "", paid, "", "", f"{row.error['field']}: {row.error['message']}"]
     d = row.answer
     region = (d.get("enrollment") or {}).get("region") or ""
-    refund = next((t for t in d["trail"] if t["rule"] == "mz.medins.common.refund.refund"), None)
+    refund = next((t for t in d["trail"] if t["rule"] == REFUND_RULE), None)
     return [
         resident.get("name", ""),
         f"{region} {region_name(region, lang)}".strip() if region else "—",

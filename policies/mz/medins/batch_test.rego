@@ -41,11 +41,16 @@ test_no_requests_no_answers if {
 	batch.rows == [] with input as {"requests": "not a list"}
 }
 
-# A year whose parameters are empty leaves the decision undefined.
+# A built year that lacks its contribution standard leaves the decision
+# undefined. (An empty year is no longer the way to get there: it is a year
+# never built, answered with year_incomplete, lib/years_test.rego.)
+_no_standard := object.remove(data.params["2025"], ["contribution"])
+
 test_an_undefined_decision_is_an_error_answer_not_a_dropped_row if {
-	answers := batch.decisions with input as {"requests": [_request(_adult)]} with data.params as {"2025": {}}
+	not data.mz.medins.decision with input as _request(_adult) with data.params["2025"] as _no_standard
+	answers := batch.decisions with input as {"requests": [_request(_adult)]} with data.params["2025"] as _no_standard
 	answers == [{"error": {"code": "undefined", "message": "the policy gave no decision for this request"}}]
-	rows := batch.rows with input as {"requests": [_request(_adult)]} with data.params as {"2025": {}}
+	rows := batch.rows with input as {"requests": [_request(_adult)]} with data.params["2025"] as _no_standard
 	rows == [{"decision": answers[0], "ledger": null}]
 }
 
@@ -57,7 +62,7 @@ test_ledger_for_medical_assistance_first if {
 		"identities": ["subsistence_allowance"],
 		"list_owner": "healthcare_security",
 		"clause": "梅市医保〔2024〕3号 五(三)",
-		"rule": "mz.medins.common.contribution.medical_assistance",
+		"rule": "medical_assistance",
 	}
 }
 
@@ -92,15 +97,26 @@ test_no_ledger_without_a_full_subsidy if {
 	rows[3].decision.error.code == "invalid_input"
 }
 
+# Each loaded year lists its list owners (list_owners.list); their names are
+# reference data.
 test_every_list_owner_names_a_source_and_both_languages if {
-	every owner in batch.list_owners {
-		owner.source in {"medical_assistance", "county_government"}
-		owner.zh != ""
-		owner.en != ""
+	{2023, 2025} - {y | some y in data.mz.medins.loaded_years} == set()
+	every y in data.mz.medins.loaded_years {
+		owners := data.params[format_int(y, 10)].list_owners.list
+		count(owners) > 0
+		every owner in owners {
+			owner.source in {"medical_assistance", "county_government"}
+			data.mz.reference.list_owners[owner.code].zh != ""
+			data.mz.reference.list_owners[owner.code].en != ""
+		}
 	}
 }
 
+# The roster's duplicates report quotes this rule (its text from the rule
+# index, its citation from the year's table): both years rest on 2023 四(一).
 test_the_duplicate_enrollment_rule_cites_both_years if {
-	batch.duplicate_enrollment.clause == {"2023": "梅市医保〔2022〕4号 四(一)", "2025": "梅市医保〔2022〕4号 四(一)"}
-	contains(batch.duplicate_enrollment.message.zh, "保留一个")
+	every y in ["2023", "2025"] {
+		data.params[y].rules.duplicate_enrollment_cleanup.clause == "梅市医保〔2022〕4号 四(一)"
+	}
+	contains(data.mz.index.duplicate_enrollment_cleanup.text.zh, "保留一个")
 }

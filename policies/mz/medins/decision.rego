@@ -1,42 +1,82 @@
-# The decision for one resident on one date (CONTRACT §3): refused input and
-# a year with no policy loaded are defined answers, never an empty result.
-# A pure function of input, so rosters batch it with `with input as`.
+# The decision for one resident on one date (CONTRACT §3): refused input, a
+# year with no policy loaded and a year whose table is incomplete are defined
+# answers, never an empty result. A pure function of input, so rosters batch
+# it with `with input as`.
+#
+# The decision's fields are the rules' own outcomes and values; the trail is
+# filled from the year's resolved table (data.params[year].trail: each entry's
+# id, package, citation and reading, in the notice's section order) and the
+# rule index (data.mz.index: each rule's message templates, read from the
+# rules' annotations when the year was built), so a decision only fills in
+# the resident's facts.
 package mz.medins
 
-import data.mz.medins.common.benefit
-import data.mz.medins.common.channels
-import data.mz.medins.common.contribution
-import data.mz.medins.common.eligibility
-import data.mz.medins.common.enrollment
-import data.mz.medins.common.payment
-import data.mz.medins.common.refund
 import data.mz.medins.lib.request
 import data.mz.medins.lib.validation
 import data.mz.medins.lib.years
+import data.mz.medins.rules.benefit
+import data.mz.medins.rules.channels
+import data.mz.medins.rules.contribution
+import data.mz.medins.rules.eligibility
+import data.mz.medins.rules.enrollment
+import data.mz.medins.rules.guidance
+import data.mz.medins.rules.payment
+import data.mz.medins.rules.refund
+import data.mz.medins.rules.students
 
 # METADATA
 # title: 已载入的医保年度
-# description: The policy years this bundle can decide (CONTRACT §1); a request for another year is answered with year_not_loaded.
-# custom:
-#   clause: {"2025": 一, "2023": 一}
-#   zh: 本决策服务已载入的医保年度。
-#   en: The policy years this decision service holds.
+# description: The policy years this bundle can decide (CONTRACT §1), one per year table built into data.params; a request for another year is answered with year_not_loaded.
+# entrypoint: true
 loaded_years := request.loaded_years
 
 # METADATA
 # title: 城乡居民医保参保缴费决定
 # description: The whole decision for one resident on one date (CONTRACT §3), or a defined error.
-# custom:
-#   clause: {"2025": 一, "2023": 一}
-#   zh: 一名居民在某一日期的参保、缴费、资助与待遇决定。
-#   en: The enrollment, payment, subsidy and benefit decision for one resident on one date.
-decision := {"error": _no_input} if {
+# entrypoint: true
+decision := _refusal if {
+	_refusal
+} else := _decision
+
+# METADATA
+# title: 名册用的精简决定
+# description: |
+#   The decision's headline fields and the ids of the trail's rules that
+#   failed, without the trail's messages, for rosters (mzpolicy batch's CSV,
+#   the reports): the same answer as the decision's fields, at a fraction of
+#   the cost, since no explanation is evaluated. Or the same defined error.
+# entrypoint: true
+lean := _refusal if {
+	_refusal
+} else := {
+	"policy_year": request.policy_year,
+	"as_of": request.as_of,
+	"document": request.params.document,
+	"eligible": eligibility.eligible,
+	"categories": _categories,
+	"contribution": {
+		"individual": contribution.individual,
+		"assistance": _assistance,
+		"individual_due": contribution.individual_due,
+	},
+	"payment": {"status": payment.status, "amount_due": payment.amount_due, "accepted": _accepted},
+	"benefit": {"start": benefit.start, "end": benefit.end, "waiting_months": _waiting_months},
+	"enrollment": enrollment.place,
+	"refund": {"eligible": refund.eligible},
+	"failed": [s.id | some s in request.params.trail; data.mz.medins.rules[s.pkg].outcome[s.id] == "failed"],
+}
+
+# A request that gets no decision, and the defined error it gets instead
+# (CONTRACT §1, §3); undefined for a request that is decided.
+_refusal := {"error": _no_input} if {
 	not _input_given
 } else := {"error": {"code": "invalid_input", "problems": validation.problem_list}} if {
 	count(validation.problems) > 0
 } else := {"error": _year_not_loaded} if {
 	not request.year_loaded
-} else := _decision
+} else := {"error": _year_incomplete} if {
+	not years.complete
+}
 
 # OPA leaves input undefined when the POST body has no "input" key: an
 # empty body, {}, or a request sent bare instead of inside {"input": ...}.
@@ -76,10 +116,17 @@ _still_open_hint := {
 	count(_still_open_years) > 0
 } else := {}
 
+_year_incomplete := {
+	"code": "year_incomplete",
+	"policy_year": request.policy_year,
+	"incomplete": years.problems,
+	"message": sprintf("policy year %d is loaded but its table is incomplete: %s", [request.policy_year, concat("; ", years.problems)]),
+}
+
 _decision := {
 	"policy_year": request.policy_year,
 	"as_of": request.as_of,
-	"document": request.document,
+	"document": request.params.document,
 	"eligible": eligibility.eligible,
 	"categories": _categories,
 	"contribution": {
@@ -105,7 +152,8 @@ _decision := {
 	"channels": channels.channels,
 	"enrollment": enrollment.place,
 	"refund": {"eligible": refund.eligible},
-	"trail": _trail,
+	"next_steps": guidance.next_steps,
+	"trail": trail,
 }
 
 # CONTRACT §3, "ineligible": no categories, no assistance, no wait.
@@ -133,53 +181,39 @@ _waiting_months := benefit.waiting_months if eligibility.eligible
 
 _waiting_months := 0 if not eligibility.eligible
 
-# 2025 六(三); null for a year whose notice says nothing of it.
-_out_of_area := years.packages[request.year_key].students.out_of_area_without_filing if {
-	years.packages[request.year_key].students.student_out_of_area_treatment
-}
+# 2025 六(三); null for a year whose table does not list the rule.
+_out_of_area := students.out_of_area_without_filing if request.params.rules.out_of_area_without_filing
 
-_out_of_area := false if {
-	years.packages[request.year_key].students.student_out_of_area_treatment
-	not years.packages[request.year_key].students.out_of_area_without_filing
-}
+_out_of_area := null if not request.params.rules.out_of_area_without_filing
 
-_out_of_area := null if not years.packages[request.year_key].students.student_out_of_area_treatment
-
-# Every trail entry of the common rules and of the year's own rules, in the
-# notice's section order (DESIGN.md: built from METADATA, no second list).
-# The packages are named one by one: the *_test packages beside them sit in
-# the same tree (mz.medins.common.payment_test), are loaded into the bundle
-# too, and reading the whole tree would run every unit test on every
-# decision. tests/test_trail_packages.py checks that no rule package is left out.
-_common_packages := {
-	"benefit": data.mz.medins.common.benefit,
-	"categories": data.mz.medins.common.categories,
-	"channels": data.mz.medins.common.channels,
-	"conditions": data.mz.medins.common.conditions,
-	"contribution": data.mz.medins.common.contribution,
-	"eligibility": data.mz.medins.common.eligibility,
-	"enrollment": data.mz.medins.common.enrollment,
-	"payment": data.mz.medins.common.payment,
-	"refund": data.mz.medins.common.refund,
-}
-
-_entry_trees := [_common_packages, _year_packages]
-
-# Only the requested year's packages: object.get on years.packages would
-# evaluate every loaded year's rules for each decision.
-default _year_packages := {}
-
-_year_packages := years.packages[request.year_key]
-
-# One pass, no intermediate set (hashing every entry into a set cost more than
-# the sort): a package's values that are entries carry a string rule and
-# outcome; anything else (a number, a set, another object) lacks them.
-_trail := [object.remove(entry, ["order"]) |
-	some [_, _, entry] in sort([[e.order, e.rule, e] |
-		some tree in _entry_trees
-		some package_rules in tree
-		some e in package_rules
-		is_string(e.outcome)
-		is_string(e.rule)
-	])
+# METADATA
+# title: 决定依据
+# description: |
+#   The trail (CONTRACT §3): one entry for each rule of the year's table that
+#   explains, in the table's order, with the outcome the rule decided and its
+#   message filled with the resident's facts, and whether it decided
+#   (`decided`: it applies, and is not a category the resident missed while
+#   another made her eligible). The reading is the table's for
+#   the year unless the entry is not applicable; where the table names none,
+#   the rule may name the reading one of its branches rests on.
+# entrypoint: true
+trail := [object.union_n([s.head, {"outcome": outcome, "decided": decided, "message": message}, reading]) |
+	some s in request.params.trail
+	outcome := data.mz.medins.rules[s.pkg].outcome[s.id]
+	decided := object.get(_deciding, [s.pkg, outcome], outcome != "not_applicable")
+	x := data.mz.medins.rules[s.pkg].explain[s.id]
+	variant := object.get(x, "v", outcome)
+	zh := object.get(s.zh, variant, s.zh["*"])
+	en := object.get(s.en, variant, s.en["*"])
+	message := {"zh": sprintf(zh.t, array.slice(x.zh, 0, zh.n)), "en": sprintf(en.t, array.slice(x.en, 0, en.n))}
+	reading := object.get(x, "r", object.get(s.reading, outcome, {}))
 ]
+
+# Which entries decided (issue 14: what a person is shown by default): every
+# entry that applies, except a category the resident does not fall in when
+# another category made her eligible (an alternative route not taken).
+_deciding := {"categories": {"failed": _failed_category_decides}}
+
+default _failed_category_decides := true
+
+_failed_category_decides := false if eligibility.eligible

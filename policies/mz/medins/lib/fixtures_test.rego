@@ -1,4 +1,4 @@
-# Residents and helpers shared by the 2025 unit tests (no test rules here).
+# Residents and helpers shared by the unit tests (no test rules here).
 # ID numbers carry valid GB 11643 check digits; positions 7-14 are the birth
 # date.
 package mz.medins.lib.fixtures_test
@@ -83,10 +83,39 @@ on_2025(as_of, resident) := {"as_of": as_of, "policy_year": 2025, "resident": re
 # `resident` with some fields added or replaced.
 plus(resident, extra) := object.union(resident, extra)
 
-# The trail entry of a rule in a decision.
-entry(decision, rule) := e if {
-	some e in decision.trail
-	e.rule == rule
+# A request for policy year 2023 (its collection window is in 2022).
+on_2023(as_of, resident) := {"as_of": as_of, "policy_year": 2023, "resident": resident}
+
+# Year `key`'s resolved table with some top-level fields replaced (not
+# merged), for `with data.params[key] as year_with(key, {...})`. Replace the
+# whole year: on OPA 1.22, `with data.params["2025"].rules as x` is merged
+# with the stored rules when a rule reads the year as data.params[year_key],
+# so a key left out of x is not removed.
+year_with(key, changes) := object.union(object.remove(data.params[key], object.keys(changes)), changes)
+
+# The decision for a request.
+decide(request) := d if {
+	d := data.mz.medins.decision with input as request
+}
+
+# The trail entry of rule `id` in the decision for a request, undefined when
+# the year's trail has none. Rules are tested through the decision, so a test
+# holds whatever the rules' internals become.
+entry(id, request) := e if {
+	d := data.mz.medins.decision with input as request
+	some e in d.trail
+	e.rule == id
+}
+
+# The decision for a request has a trail, and no entry of rule `id` in it:
+# the rule does not serve the year, or does not apply. (A bare `not entry`
+# would also hold for an error document.)
+absent(id, request) if {
+	d := data.mz.medins.decision with input as request
+	count(d.trail) > 0
+	every e in d.trail {
+		e.rule != id
+	}
 }
 
 # Every trail message of a decision, both languages.

@@ -1,25 +1,25 @@
-# Display names for codes in trail messages (data.mz.reference); no policy.
+# Names of codes in both languages (data.mz.reference); no policy.
 package mz.medins.lib.names
-
-_separator := {"zh": "、", "en": ", "}
 
 _none := {"zh": "无", "en": "none"}
 
-# Names of the codes of one kind of reference list, sorted, or "none".
-list(kind, codes, lang) := concat(_separator[lang], sort([data.mz.reference[kind][c][lang] | some c in codes])) if {
+# The name of one code (无 / none for null).
+label(kind, code) := data.mz.reference[kind][code] if code != null
+
+else := _none
+
+# Names of a set of codes, each language sorted by its own names, or 无 / none.
+list(kind, codes) := {
+	"zh": concat("、", sort([data.mz.reference[kind][c].zh | some c in codes])),
+	"en": concat(", ", sort([data.mz.reference[kind][c].en | some c in codes])),
+} if {
 	count(codes) > 0
-}
-
-list(_, codes, lang) := _none[lang] if count(codes) == 0
-
-# The name of one code ("无"/"none" for null).
-label(_, null, lang) := _none[lang]
-
-label(kind, code, lang) := data.mz.reference[kind][code][lang] if code != null
+} else := _none
 
 # Names of codes in the order given (a year's channel list keeps its own order).
-ordered(kind, codes, lang) := concat(_separator[lang], [data.mz.reference[kind][c][lang] | some c in codes]) if {
+ordered(kind, codes) := {
+	"zh": concat("、", [data.mz.reference[kind][c].zh | some c in codes]),
+	"en": concat(", ", [data.mz.reference[kind][c].en | some c in codes]),
+} if {
 	count(codes) > 0
-}
-
-ordered(_, codes, lang) := _none[lang] if count(codes) == 0
+} else := _none

@@ -1,22 +1,14 @@
-# GB/T 2260 region codes: which belong to Meizhou, and their names.
+# GB/T 2260 region codes: which belong to Meizhou, and how they read.
 package mz.medins.lib.regions
 
 in_meizhou(code) if data.mz.reference.regions[code]
 
-name(code, lang) := data.mz.reference.regions[code][lang]
-
-name(code, _) := code if not data.mz.reference.regions[code]
-
-# "441402 梅江区" / "441402 (Meijiang District)"; a code outside Meizhou stands alone.
-label(code, "zh") := sprintf("%s %s", [code, data.mz.reference.regions[code].zh])
-
-label(code, "en") := sprintf("%s (%s)", [code, data.mz.reference.regions[code].en])
-
-label(code, _) := code if {
+# How a code reads in both languages: "441402 梅江区" / "441402 (Meijiang
+# District)"; a code outside Meizhou stands alone; no code reads 无 / none.
+# One call for both languages: the trail needs both, and a call costs more
+# than the two sprintf it makes.
+label(code) := {"zh": sprintf("%s %s", [code, n.zh]), "en": sprintf("%s (%s)", [code, n.en])} if {
+	n := data.mz.reference.regions[code]
+} else := {"zh": code, "en": code} if {
 	code != null
-	not data.mz.reference.regions[code]
-}
-
-label(null, "zh") := "无"
-
-label(null, "en") := "none"
+} else := {"zh": "无", "en": "none"}

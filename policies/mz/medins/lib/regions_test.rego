@@ -12,20 +12,17 @@ test_meizhou_codes if {
 	not regions.in_meizhou("440106")
 }
 
-test_names_and_labels if {
-	regions.name("441481", "zh") == "兴宁市"
-	regions.name("441481", "en") == "Xingning City"
-	regions.name("440106", "zh") == "440106"
-	regions.label("441403", "zh") == "441403 梅县区"
-	regions.label("441403", "en") == "441403 (Meixian District)"
-	regions.label("450102", "en") == "450102"
-	regions.label(null, "zh") == "无"
-	regions.label(null, "en") == "none"
+test_labels if {
+	regions.label("441403") == {"zh": "441403 梅县区", "en": "441403 (Meixian District)"}
+	regions.label("450102") == {"zh": "450102", "en": "450102"}
+	regions.label(null) == {"zh": "无", "en": "none"}
 }
 
 test_name_lists if {
-	names.list("identities", {"orphan", "severe_disability"}, "zh") == "孤儿、重度残疾人员"
-	names.list("mid_year_groups", ["newborn"], "en") == "newborn within 6 months of birth"
-	names.list("identities", set(), "zh") == "无"
-	names.list("identities", [], "en") == "none"
+	names.list("identities", {"orphan", "severe_disability"}).zh == "孤儿、重度残疾人员"
+	names.list("mid_year_groups", ["newborn"]).en == "newborn within 6 months of birth"
+	names.list("identities", set()) == {"zh": "无", "en": "none"}
+	names.ordered("channels", ["yueyibao", "school"]).zh == "粤医保、学校统一办理"
+	names.label("assistance_sources", null).en == "none"
+	names.label("assistance_sources", "county_government").zh == "县级政府"
 }

@@ -12,12 +12,11 @@ as_of := input.as_of
 # window of year Y opens in the autumn of Y-1.
 policy_year := input.policy_year if {
 	is_number(input.policy_year)
-} else := y + 1 if {
-	[y, m, _] := dates.parts(input.as_of)
-	m >= 9
-} else := y if {
-	[y, _, _] := dates.parts(input.as_of)
-}
+} else := _as_of_parts[0] + 1 if {
+	_as_of_parts[1] >= 9
+} else := _as_of_parts[0]
+
+_as_of_parts := dates.parts(input.as_of)
 
 year_key := format_int(policy_year, 10)
 
@@ -45,11 +44,8 @@ _student_defaults := {"full_time": false, "migrant_worker_child": false}
 # Where the ID number carries the birth date (the 18-character forms) it is
 # the birth date; validation has already refused a record where a given
 # birth_date disagrees with it.
-id_birth_date(id_number) := dates.format(to_number(y), to_number(m), to_number(d)) if {
+id_birth_date(id_number) := concat("-", [substring(id_number, 6, 4), substring(id_number, 10, 2), substring(id_number, 12, 2)]) if {
 	regex.match(`^[0-9]{17}[0-9X]$`, id_number)
-	y := substring(id_number, 6, 4)
-	m := substring(id_number, 10, 2)
-	d := substring(id_number, 12, 2)
 }
 
 birth_date := id_birth_date(input.resident.id_number) if {

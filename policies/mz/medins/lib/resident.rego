@@ -43,6 +43,10 @@ has_identity(identity) if identity in request.identities
 
 age_on(date) := dates.age_years(request.birth_date, date)
 
+# 「出生6个月内」 (2023 四(二), and 2025 by R-MIDYEAR-GROUPS): through the day
+# six calendar months after birth, 以内 including the number (R-NEWBORN-MONTHS).
+newborn_until := dates.add_months(request.birth_date, request.params.mid_year_enrollment.newborn_months)
+
 # The day a payment is made: the record's payment date where it gives one,
 # otherwise as_of (CONTRACT §3, benefit.start).
 payment_date := _r.payment.date
