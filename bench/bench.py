@@ -44,8 +44,8 @@ sys.path.insert(0, str(HERE))
 
 from gen_roster import AS_OF, Generator, write  # noqa: E402
 
-from mzpolicy.opa import embedded_server, opa_binary  # noqa: E402
-from mzpolicy.paths import POLICIES  # noqa: E402
+from mzpolicy.opa import embedded_server  # noqa: E402
+from mzpolicy.paths import POLICIES, opa_binary  # noqa: E402
 
 CITY = 4_000_000
 MZPOLICY = str(Path(sys.executable).parent / "mzpolicy")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .records import visible
+from ..records import visible
+from .width import display_width
 
 LABELS = {
     "zh": {
@@ -163,9 +164,9 @@ def text(decision: dict[str, Any], lang: str = "zh", name: str | None = None) ->
     rows = summary_rows(decision, lang)
     if name:
         rows.insert(0, (L["resident"], name))
-    width = max(_display_width(label) for label, _ in rows)
+    width = max(display_width(label) for label, _ in rows)
     lines = [L["title"], ""]
-    lines += [f"{label}{' ' * (width - _display_width(label))}  {value}" for label, value in rows]
+    lines += [f"{label}{' ' * (width - display_width(label))}  {value}" for label, value in rows]
     lines += ["", f"{L['trail']}:"]
     for entry in decision["trail"]:
         reading = f"  [{L['reading']} {entry['reading']}]" if entry.get("reading") else ""
@@ -207,8 +208,3 @@ def render(decision: dict[str, Any], fmt: str, lang: str, name: str | None = Non
 
 def _cell(value: str) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _display_width(s: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)

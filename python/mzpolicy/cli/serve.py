@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from .cli import BadInput, PolicyUnavailable, _token, main
-from .paths import ROOT
+from ..paths import ROOT
+from .errors import BadInput, PolicyUnavailable
+from .options import opa_token
 
 CONFIG = ROOT / "opa" / "config.yaml"
 SERVER_ROOT = "system"  # the root of system.authz and system.log in a built bundle
@@ -30,7 +31,7 @@ def _is_loopback(host: str) -> bool:
 def _read_token(token_file: Path | None) -> str:
     """--token-file (or MZPOLICY_OPA_TOKEN_FILE) wins over MZPOLICY_OPA_TOKEN."""
     if token_file is None:
-        return _token() or ""
+        return opa_token() or ""
     token = token_file.read_text(encoding="utf-8").strip()
     if not token:
         raise BadInput(f"--token-file {token_file} is empty")
@@ -55,7 +56,7 @@ def bundle_manifest(bundle: Path) -> dict:
     return {}
 
 
-@main.command()
+@click.command("serve")
 @click.option(
     "--addr",
     default="127.0.0.1:8181",
@@ -148,7 +149,7 @@ def serve(
     input keeps only the record's known fields, without name, ID number and
     birth date, and any run of 8 or more digits is masked.
     """
-    from .opa import server_command
+    from ..opa.server import server_command
 
     if ":" not in addr:
         raise BadInput(f"--addr {addr!r} is not host:port")

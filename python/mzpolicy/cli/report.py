@@ -14,7 +14,6 @@ which source and under which clause is each decision's answer.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import shutil
 import sqlite3
@@ -22,111 +21,24 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
-from typing import IO, Any
+from typing import Any
 
 import click
-import yaml
 
-from . import entrypoints
-from .cli import main
-from .paths import POLICIES
-from .render import _display_width
-from .roster import Roster, _yuan, output_stream, roster_options, stops_cleanly
-from .roster_io import CsvWriter, defuse
-
-# ---------------------------------------------------------------- names and layout
-
-
-@cache
-def reference() -> dict[str, Any]:
-    """Display names (data.mz.reference): counties and identities."""
-    return yaml.safe_load((POLICIES / "mz" / "reference" / "data.yaml").read_text(encoding="utf-8"))
-
-
-def region_name(code: str | None, lang: str) -> str:
-    if not code:
-        return "—"
-    entry = reference()["regions"].get(code)
-    return entry[lang] if entry else "—"
-
-
-def identity_names(codes: list[str], lang: str) -> str:
-    names = reference()["identities"]
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(names[c][lang] if c in names else c for c in codes)
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:.2f}"
-
-
-def _rate(done: int, of: int) -> str:
-    return f"{100 * done / of:.1f}%" if of else "—"
-
-
-class Table:
-    """Rows of cells rendered as an aligned terminal table, CSV or markdown."""
-
-    def __init__(self, title: str, header: list[str], numeric: set[int] | None = None):
-        self.title = title
-        self.header = header
-        self.rows: list[list[str]] = []
-        self.numeric = numeric or set()
-
-    def add(self, cells: list[Any]) -> None:
-        self.rows.append(["" if c is None else str(c) for c in cells])
-
-    def text(self) -> str:
-        widths = [max(_display_width(r[i]) for r in [self.header, *self.rows]) for i in range(len(self.header))]
-
-        def line(cells: list[str]) -> str:
-            out = []
-            for i, c in enumerate(cells):
-                pad = " " * (widths[i] - _display_width(c))
-                out.append(pad + c if i in self.numeric else c + pad)
-            return "  ".join(out).rstrip()
-
-        rule = "  ".join("-" * w for w in widths)
-        return "\n".join([self.title, "", line(self.header), rule, *map(line, self.rows)]) + "\n"
-
-    def markdown(self) -> str:
-        def cell(c: str) -> str:
-            return c.replace("|", "\\|").replace("\n", " ")
-
-        align = ["---:" if i in self.numeric else "---" for i in range(len(self.header))]
-        lines = [f"## {self.title}", "", "| " + " | ".join(map(cell, self.header)) + " |", "|" + "|".join(align) + "|"]
-        lines += ["| " + " | ".join(map(cell, r)) + " |" for r in self.rows]
-        return "\n".join(lines) + "\n"
-
-    def csv(self) -> str:
-        """The table as CSV; text cells (names, ID numbers, what the record
-        says) defused against formula injection, the numeric columns as they are."""
-        buffer = io.StringIO()
-        writer = CsvWriter(buffer)
-        writer.writerow(self.header)
-        for r in self.rows:
-            writer.writerow([c if i in self.numeric else defuse(c) for i, c in enumerate(r)])
-        return buffer.getvalue()
-
-
-def emit(stream: IO[str], tables: list[Table], fmt: str, notes: list[str]) -> None:
-    """Tables one after another (CSV: blocks separated by a blank line; the
-    notes are left out of CSV so that each block stays a clean table)."""
-    if fmt == "csv":
-        stream.write("\n".join(t.csv() for t in tables))
-        return
-    body = "\n".join(t.markdown() if fmt == "markdown" else t.text() for t in tables)
-    stream.write(body)
-    if notes:
-        stream.write("\n" + "\n".join(("- " if fmt == "markdown" else "") + n for n in notes) + "\n")
+from .. import entrypoints
+from ..render.table import Table, emit
+from ..roster.engine import Roster
+from ..roster.reports import identity_names, money, rate, region_name
+from ..roster.tally import yuan
+from .errors import REPORT_EXIT_CODES
+from .options import lang as lang_option
+from .options import roster as roster_options
+from .signals import output_stream, stops_cleanly
 
 
 def report_options(f: Any) -> Any:
     f = click.option("--out", type=str, help="Write the report to this file instead of standard output.")(f)
-    f = click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default="zh", envvar="MZPOLICY_LANG", show_default=True
-    )(f)
+    f = lang_option(None)(f)
     f = click.option(
         "--format",
         "fmt",
@@ -138,14 +50,7 @@ def report_options(f: Any) -> Any:
     return roster_options(f)
 
 
-REPORT_EXIT_CODES = (
-    "Exit codes: 0 the report is written; 2 usage; 3 OPA could not be reached; 4 the report could not be"
-    " written; 130 interrupted (SIGINT); 143 terminated (SIGTERM). With --out FILE, FILE appears (mode 0600)"
-    " only when the report is whole."
-)
-
-
-@main.group("report")
+@click.group("report")
 def report() -> None:
     """Roster reports for county offices and the city bureau: collection
     progress, the 免缴台账 of the fully subsidised, and 重复参保.
@@ -227,8 +132,8 @@ class ProgressCounts:
             self.unpaid,
             s.get("medical_assistance", 0),
             s.get("county_government", 0),
-            _money(self.collected),
-            _rate(self.done, self.eligible),
+            money(self.collected),
+            rate(self.done, self.eligible),
         ]
 
 
@@ -271,7 +176,7 @@ def progress_command(roster: str, fmt: str, lang: str, out: str | None, **option
                 counts.subsidised[assistance["source"]] = counts.subsidised.get(assistance["source"], 0) + 1
             elif d["payment"].get("accepted") is True:
                 counts.paid += 1
-                counts.collected += _yuan(((row.resident or {}).get("payment") or {}).get("amount"))
+                counts.collected += yuan(((row.resident or {}).get("payment") or {}).get("amount"))
         as_of = job.as_of or (min(dates) if len(dates) == 1 else "—".join([min(dates), max(dates)]) if dates else "—")
     title = {
         "zh": f"城乡居民医保参保缴费进度（截至 {as_of}）",
@@ -369,7 +274,7 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
                 continue
             resident = row.resident or {}
             region = (d.get("enrollment") or {}).get("region") or ""
-            amount = _yuan(ledger["amount"])
+            amount = yuan(ledger["amount"])
             owner = names.get(ledger["list_owner"], {"zh": ledger["list_owner"], "en": ledger["list_owner"]})
             persons.add(
                 [
@@ -382,7 +287,7 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
                     identity_names(ledger["identities"], lang),
                     owner[lang],
                     ledger["clause"],
-                    _money(amount),
+                    money(amount),
                 ]
             )
             county = by_county.setdefault(region, {})
@@ -429,7 +334,7 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
         cells: list[Any] = [code or "—", region_name(code, lang)]
         for key in ("medical_assistance", "county_government", "all"):
             n, amount = by_county[code].get(key, [0, Decimal(0)])
-            cells += [n, _money(amount)]
+            cells += [n, money(amount)]
             t = total.setdefault(key, [0, Decimal(0)])
             t[0] += n
             t[1] += amount
@@ -437,7 +342,7 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     cells = ["", "合计" if lang == "zh" else "total"]
     for key in ("medical_assistance", "county_government", "all"):
         n, amount = total.get(key, [0, Decimal(0)])
-        cells += [n, _money(amount)]
+        cells += [n, money(amount)]
     county_table.add(cells)
     owner_table = Table(
         {"zh": "按名单责任部门合计", "en": "Totals per list owner"}[lang],
@@ -447,7 +352,7 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     for code, o in owners.items():
         n, amount = by_owner.get(code, [0, Decimal(0)])
         name = names.get(code, {}).get(lang, code)
-        owner_table.add([name, SOURCE_NAMES[lang].get(o["source"], o["source"]), n, _money(amount)])
+        owner_table.add([name, SOURCE_NAMES[lang].get(o["source"], o["source"]), n, money(amount)])
     notes = _year_notes(years, lang)
     if errors:
         notes.append(f"错误 {errors} 行（未计入）。" if lang == "zh" else f"{errors} error rows (not counted).")
@@ -560,9 +465,9 @@ def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **opti
 
 def _scan(job: Roster, flagged: dict[int, str]) -> Iterator[tuple[str, int]]:
     """(id_number, row) of every readable row; rows with a 重复参保 flag noted."""
-    from . import records
+    from .. import records
 
-    for item in job._items:
+    for item in job.items:
         if item.document is None:
             continue
         try:

@@ -52,8 +52,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import IO, Any, BinaryIO
 
-from .paths import SCHEMAS
-from .records import Problem, WrittenNumber, parse_json
+from ..paths import SCHEMAS
+from ..records import Problem, WrittenNumber, parse_json
 
 LIST_SEPARATOR = ";"
 # A resident record is a few hundred bytes; a line far longer is not one, and
