@@ -18,7 +18,7 @@ def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer 
     from .. import records
 
     try:
-        records.validate(request)
+        records.validate(request, fast=False)
     except records.InputError as exc:
         raise invalid_input(exc) from None
     with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:

@@ -1,5 +1,5 @@
 """The roster reports' tables: rows of cells as an aligned terminal table
-(terminal columns from wcwidth: CJK characters take two), CSV or markdown."""
+(terminal columns from the Unicode database: CJK characters take two), CSV or markdown."""
 
 from __future__ import annotations
 
