@@ -62,7 +62,7 @@ def id_number(region: str, birth: str, sequence: str) -> str:
 
 
 def test_batch_writes_every_row_in_order_with_bad_rows_mixed_in(opa_url):
-    result = invoke("batch", SAMPLE_JSONL, "--as-of", AS_OF, "--opa-url", opa_url, "--batch-size", "4")
+    result = invoke("batch", SAMPLE_JSONL, "--as-of", AS_OF, "--opa-url", opa_url, "--batch-size", "4", "--lang", "en")
     assert result.exit_code == 1, result.stderr
     rows = jsonl(result.stdout)
     assert [r["row"] for r in rows] == list(range(1, 18))

@@ -59,7 +59,12 @@ lean := _refusal if {
 		"assistance": _assistance,
 		"individual_due": contribution.individual_due,
 	},
-	"payment": {"status": payment.status, "amount_due": payment.amount_due, "accepted": _accepted},
+	"payment": {
+		"status": payment.status,
+		"amount_due": payment.amount_due,
+		"accepted": _accepted,
+		"collected": _collected,
+	},
 	"benefit": {"start": benefit.start, "end": benefit.end, "waiting_months": _waiting_months},
 	"enrollment": enrollment.place,
 	"refund": {"eligible": refund.eligible},
@@ -141,6 +146,7 @@ _decision := {
 		"status": payment.status,
 		"amount_due": payment.amount_due,
 		"accepted": _accepted,
+		"collected": _collected,
 	},
 	"benefit": {
 		"start": benefit.start,
@@ -176,6 +182,11 @@ _accepted := null if {
 	not eligibility.eligible
 	payment.accepted == null
 }
+
+# Nothing is collected from a resident who may not enroll (the payment is not accepted).
+_collected := payment.collected if eligibility.eligible
+
+_collected := null if not eligibility.eligible
 
 _waiting_months := benefit.waiting_months if eligibility.eligible
 

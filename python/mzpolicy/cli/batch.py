@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
 from .. import entrypoints
+from ..roster import meta
 from ..roster.engine import Roster
 from ..roster.io import OutputError, RosterFormatError, RowWriter, SafeOutput
 from ..roster.tally import Tally
@@ -25,11 +27,19 @@ from .errors import EXIT_CODES_HELP, BadInput, OutputFailed
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv", "xlsx"]),
     default="jsonl",
     show_default=True,
-    help='jsonl: {"row": n, "decision": {...}} or {"row": n, "error": {...}} per line; csv: headline fields.',
+    help='jsonl: {"row": n, "decision": {...}} or {"row": n, "error": {...}} per line; csv: headline fields, for'
+    " machines; xlsx (with --out FILE): the same columns for people, headers and codes by their names, typed cells.",
 )
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="With --format csv: the CSV for a spreadsheet: a UTF-8 BOM (Excel on a Chinese Windows reads it as"
+    ' UTF-8), headers and codes by their names, ID numbers kept as text (="…"), yes/no as 是/否.',
+)
+@options.lang("Language of the closing summary and of the xlsx / --excel headers.")
 @click.option(
     "--out",
     type=str,
@@ -60,9 +70,12 @@ def batch_command(
     in_flight: int,
     progress: bool | None,
     fmt: str,
+    excel: bool,
+    lang: str,
     out: str | None,
     start_row: int,
     resume: bool,
+    encoding: str = "auto",
 ) -> None:
     """Decide every resident of a roster, one output row per input row, in order.
 
@@ -84,20 +97,36 @@ def batch_command(
         raise BadInput(f"--out {out} is the roster itself")
     if resume and start_row != 1:
         raise click.UsageError("--resume continues where FILE.partial ends: it takes no --start-row")
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel is a CSV variant: it goes with --format csv (xlsx is for spreadsheets already)")
+    if fmt == "xlsx" and not out:
+        raise click.UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")
+    if resume and (fmt == "xlsx" or excel):
+        raise click.UsageError("--resume continues a machine output (jsonl, csv); a spreadsheet is written whole")
     # CSV carries the headline fields and the failed rules' ids: the lean
     # decision, which evaluates no explanation, has all of them.
-    entrypoint = entrypoints.BATCH_ROWS if fmt == "csv" else entrypoints.BATCH_DECISIONS
-    job = Roster(roster, input_format, as_of, policy_year, opa_url, batch_size, in_flight, progress, entrypoint)
+    entrypoint = entrypoints.BATCH_ROWS if fmt in ("csv", "xlsx") else entrypoints.BATCH_DECISIONS
+    job = Roster(
+        roster, input_format, as_of, policy_year, opa_url, batch_size, in_flight, progress, entrypoint, encoding
+    )
     tally = Tally()
+    output: Any
     try:
-        output = SafeOutput(out, fmt, resume)
+        output = None if fmt == "xlsx" else SafeOutput(out, fmt, resume)
     except RosterFormatError as exc:
         raise BadInput(str(exc)) from None
     except OutputError as exc:
         raise OutputFailed(str(exc)) from None
     written = 0
+    provenance = meta.Provenance(job, fmt)
     with job.opened():
+        cells = _people_cells(job, lang) if fmt == "xlsx" or excel else None
         try:
+            if output is None:
+                from ..render.spreadsheet import BatchWorkbook
+
+                assert out is not None and cells is not None
+                output = BatchWorkbook(out, cells, "名册审核结果" if lang == "zh" else "Roster decisions")
             stream = output.open()
         except RosterFormatError as exc:
             raise BadInput(str(exc)) from None
@@ -105,16 +134,23 @@ def batch_command(
             raise OutputFailed(str(exc)) from None
         if output.next_row is not None:
             start_row = output.next_row
+        provenance.begin()
         try:
-            writer = RowWriter(stream, fmt, header=output.header)
+            writer = output if fmt == "xlsx" else RowWriter(stream, fmt, header=output.header, people=cells)
             for row in job.rows(start=start_row):
                 decision = job.decision_of(row) if row.error is None else None
                 with signals.current().held():
                     writer.write(row.n, row.resident, decision, row.error)
                     written += 1
                 tally.add(row, decision)
+                provenance.add(row, decision)
             with signals.current().held(last=True):
+                sidecar = out is not None and (output.partial is not None or fmt == "xlsx")
+                if sidecar:
+                    meta.forget(out)
                 output.finish()
+                if sidecar:
+                    provenance.write(out, output.rows_before + written, tally.errors + output.errors_before)
         except BrokenPipeError:
             # The reader went away (`| head`): stop quietly, as other Unix tools do.
             output.abandon(written)
@@ -131,17 +167,34 @@ def batch_command(
             raise
     if output.rows_before:
         click.echo(
-            f"resumed: {output.rows_before} rows were in {output.partial} already ({output.errors_before} errors)",
+            f"resumed: {output.rows_before} rows were in {output.partial} already ({output.errors_before} errors)"
+            if lang == "en"
+            else f"续写：{output.partial} 中已有 {output.rows_before} 行（其中错误 {output.errors_before} 行）",
             err=True,
         )
-    for line in tally.lines(job.elapsed):
+    for line in tally.lines(job.elapsed, lang):
         click.echo(line, err=True)
     if tally.errors or output.errors_before:
         click.get_current_context().exit(1)
 
 
-def _incomplete(output: SafeOutput, start_row: int, written: int) -> None:
+def _people_cells(job: Roster, lang: str) -> Any:
+    """How a row is worded for people (xlsx, --excel): names of codes from
+    data.mz.reference, rule titles from data.mz.index, both asked of the bundle."""
+    from ..render.spreadsheet import BatchCells
+
+    return BatchCells(job.query(entrypoints.REFERENCE) or {}, job.query(entrypoints.RULE_INDEX) or {}, lang)
+
+
+def _incomplete(output: Any, start_row: int, written: int) -> None:
     """The line that says the output is not complete, and how to go on."""
+    if getattr(output, "whole", False):
+        click.echo(
+            f"mzpolicy batch: the output is incomplete: {output.out} was not written (a workbook is written whole);"
+            " run the same command again.",
+            err=True,
+        )
+        return
     first = output.first_row if output.rows_before else start_row
     total = output.rows_before + written
     next_row = first + total

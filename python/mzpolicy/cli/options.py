@@ -111,6 +111,15 @@ def roster(command: Any) -> Any:
             show_default=True,
             help="Roster format; auto: CSV for *.csv, else JSONL (standard input: JSONL).",
         ),
+        click.option(
+            "--encoding",
+            type=click.Choice(["auto", "utf-8", "gb18030"]),
+            default="auto",
+            show_default=True,
+            envvar="MZPOLICY_ENCODING",
+            help="The roster's text encoding. auto: UTF-8, and lines that are not read as GB18030 (GBK, what Excel"
+            " saves on a Chinese Windows), said once on standard error; utf-8: such lines are error rows.",
+        ),
         opa_url(),
         click.option(
             "--batch-size",

@@ -71,6 +71,7 @@ def _job(roster: str, options: dict[str, Any], entrypoint: str = entrypoints.BAT
         options["in_flight"],
         options["progress"],
         entrypoint=entrypoint,
+        encoding=options.get("encoding", "auto"),
     )
 
 

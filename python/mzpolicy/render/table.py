@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import IO, Any
 
 from ..roster.io import CsvWriter, defuse
@@ -17,10 +18,22 @@ class Table:
         self.title = title
         self.header = header
         self.rows: list[list[str]] = []
+        self.values: list[list[Any]] = []  # the cells as given, typed, for a spreadsheet
         self.numeric = numeric or set()
 
     def add(self, cells: list[Any]) -> None:
         self.rows.append(["" if c is None else str(c) for c in cells])
+        self.values.append(list(cells))
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as objects keyed by the header, typed (for --format json)."""
+        out = []
+        for row in self.values:
+            typed = [c.typed() if callable(getattr(c, "typed", None)) else c for c in row]
+            out.append(
+                {h: (float(v) if isinstance(v, Decimal) else v) for h, v in zip(self.header, typed, strict=True)}
+            )
+        return out
 
     def text(self) -> str:
         widths = [max(display_width(r[i]) for r in [self.header, *self.rows]) for i in range(len(self.header))]

@@ -37,7 +37,7 @@ from ..opa.endpoint import Endpoint
 from ..opa.errors import OPAError
 from ..opa.server import embedded_unless
 from ..opa.session import MAX_BATCH_REQUESTS, MAX_QUERY_BYTES, BatchClient, Failure, query_bytes
-from .io import InputRow, RosterFormatError, detect_format, open_binary, read_rows
+from .io import Decoder, InputRow, RosterFormatError, detect_format, open_binary, read_rows
 
 # MAX_QUERY_BYTES is read from this module's globals (tests lower it here).
 __all__ = ["MAX_BATCH_REQUESTS", "MAX_QUERY_BYTES", "PROBE_RESIDENT", "Roster", "Row", "prepare", "run"]
@@ -235,8 +235,11 @@ class Roster:
         in_flight: int,
         progress: bool | None,
         entrypoint: str = entrypoints.BATCH_DECISIONS,
+        encoding: str = "auto",
     ):
         self.path = path
+        self.encoding = encoding
+        self.decoder = Decoder(encoding, notice=self._not_utf8)
         self.fmt = "jsonl" if path == "-" and input_format == "auto" else detect_format(path, input_format)
         self.as_of = as_of
         self.policy_year = policy_year
@@ -284,10 +287,20 @@ class Roster:
         (not standard input, which is not ours)."""
         try:
             stream = open_binary(self.path)
-            self.items = read_rows(stream, self.fmt)
+            self.items = read_rows(stream, self.fmt, self.decoder)
         except RosterFormatError as exc:
             raise BadInput(str(exc)) from None
         return stream if self.path != "-" else contextlib.nullcontext()
+
+    def _not_utf8(self) -> None:
+        """Said once, at the first line that is not UTF-8 (--encoding auto)."""
+        where = "standard input" if self.path == "-" else self.path
+        click.echo(
+            f"mzpolicy: {where} is not UTF-8 text; its lines that are not are read as GB18030 (GBK, what Excel"
+            " saves on a Chinese Windows). Give --encoding gb18030 to read the roster so without this note."
+            f" / {where} 不是 UTF-8 编码，已按 GB18030（GBK）读取；可用 --encoding gb18030 指明。",
+            err=True,
+        )
 
     def _check_year(self) -> None:
         assert self.client is not None

@@ -140,8 +140,43 @@ def open_binary(path: str, stdin: IO[Any] | None = None) -> BinaryIO:
         raise RosterFormatError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def read_rows(stream: BinaryIO, fmt: str) -> Iterator[InputRow]:
-    return read_csv(stream) if fmt == "csv" else read_jsonl(stream)
+ENCODINGS = ("auto", "utf-8", "gb18030")
+
+
+class Decoder:
+    """A roster line's bytes as text. `utf-8` and `gb18030` read every line in
+    that encoding (a line that is not is its row's error). `auto` reads UTF-8,
+    and a line that is not UTF-8 but is GB18030 (what Excel saves on a Chinese
+    Windows) as GB18030, telling `notice` once, at the first such line, so
+    that the run says it once with the hint `--encoding gb18030` instead of
+    failing every row. LF never occurs inside a GB18030 character, so lines
+    split the same in both."""
+
+    def __init__(self, encoding: str = "utf-8", notice: Any = None):
+        if encoding not in ENCODINGS:
+            raise RosterFormatError(f"--encoding {encoding!r}: one of " + ", ".join(ENCODINGS))
+        self.encoding = encoding
+        self.notice = notice
+        self.fallbacks = 0  # lines read as GB18030 under auto
+
+    def __call__(self, line: bytes) -> str:
+        """The text of a line; UnicodeDecodeError where it is none."""
+        if self.encoding == "gb18030":
+            return line.decode("gb18030")
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError:
+            if self.encoding != "auto":
+                raise
+            text = line.decode("gb18030")  # raises as it is where the line is neither
+            self.fallbacks += 1
+            if self.fallbacks == 1 and self.notice is not None:
+                self.notice()
+            return text
+
+
+def read_rows(stream: BinaryIO, fmt: str, decoder: Decoder | None = None) -> Iterator[InputRow]:
+    return read_csv(stream, decoder) if fmt == "csv" else read_jsonl(stream, decoder)
 
 
 def physical_lines(stream: BinaryIO) -> Iterator[bytes | None]:
@@ -175,11 +210,16 @@ def _too_long(n: int) -> InputRow:
     return InputRow(n, problems=[Problem("(row)", message)])
 
 
-def _decoded(n: int, line: bytes) -> str | InputRow:
+def _decoded(n: int, line: bytes, decoder: Decoder | None = None) -> str | InputRow:
     try:
-        return line.decode("utf-8")
+        return decoder(line) if decoder is not None else line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return InputRow(n, problems=[Problem("(row)", f"is not UTF-8 text (byte {exc.start + 1} of the line)")])
+        return InputRow(n, problems=[Problem("(row)", f"is not {_what(decoder)} (byte {exc.start + 1} of the line)")])
+
+
+def _what(decoder: Decoder | None) -> str:
+    encoding = decoder.encoding if decoder is not None else "utf-8"
+    return {"utf-8": "UTF-8 text", "gb18030": "GB18030 text"}.get(encoding, "UTF-8 text, nor GB18030")
 
 
 def _unreadable(n: int, exc: Exception) -> InputRow:
@@ -187,24 +227,24 @@ def _unreadable(n: int, exc: Exception) -> InputRow:
     return InputRow(n, problems=[Problem("(row)", f"could not be read: {type(exc).__name__}")])
 
 
-def read_jsonl(stream: BinaryIO) -> Iterator[InputRow]:
+def read_jsonl(stream: BinaryIO, decoder: Decoder | None = None) -> Iterator[InputRow]:
     n = 0
     for line in physical_lines(stream):
         if _is_blank(line):
             continue
         n += 1
         try:
-            row = _jsonl_row(n, line)
+            row = _jsonl_row(n, line, decoder)
         except Exception as exc:
             row = _unreadable(n, exc)
         row.size = len(line or b"")
         yield row
 
 
-def _jsonl_row(n: int, line: bytes | None) -> InputRow:
+def _jsonl_row(n: int, line: bytes | None, decoder: Decoder | None = None) -> InputRow:
     if line is None:
         return _too_long(n)
-    text = _decoded(n, line)
+    text = _decoded(n, line, decoder)
     if isinstance(text, InputRow):
         return text
     try:
@@ -332,7 +372,7 @@ def split_csv_line(text: str) -> tuple[list[str], int | None]:
     return cells, (len(cells) - 1 if asked > 1 else None)
 
 
-def read_csv(stream: BinaryIO) -> Iterator[InputRow]:
+def read_csv(stream: BinaryIO, decoder: Decoder | None = None) -> Iterator[InputRow]:
     """The rows of a CSV roster. The header (the first line that is not
     blank) is read and checked at once: a bad header raises
     RosterFormatError here, before any row is written."""
@@ -343,24 +383,27 @@ def read_csv(stream: BinaryIO) -> Iterator[InputRow]:
         if line is None:
             raise RosterFormatError(f"CSV header: longer than {MAX_RECORD_BYTES} bytes")
         try:
-            header, open_quote = split_csv_line(line.decode("utf-8"))
+            header, open_quote = split_csv_line(decoder(line) if decoder is not None else line.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise RosterFormatError(f"CSV header: not UTF-8 text (byte {exc.start + 1})") from None
+            hint = "" if decoder is not None and decoder.encoding != "utf-8" else "; --encoding gb18030 reads GBK"
+            raise RosterFormatError(f"CSV header: not {_what(decoder)} (byte {exc.start + 1}){hint}") from None
         except csv.Error as exc:
             raise RosterFormatError(f"CSV header: {exc}") from None
         if open_quote is not None:
             raise RosterFormatError(f"CSV header: a quote opened in column {open_quote + 1} never closes on this line")
-        return _csv_rows(lines, _header(header))
+        return _csv_rows(lines, _header(header), decoder)
     return iter(())
 
 
-def _csv_rows(lines: Iterator[bytes | None], columns: list[tuple[str, str, list[str]]]) -> Iterator[InputRow]:
+def _csv_rows(
+    lines: Iterator[bytes | None], columns: list[tuple[str, str, list[str]]], decoder: Decoder | None = None
+) -> Iterator[InputRow]:
     n = 0
     for line in lines:
         if _is_blank(line):
             continue
         try:
-            row = _csv_line(n + 1, line, columns)
+            row = _csv_line(n + 1, line, columns, decoder)
         except Exception as exc:
             row = _unreadable(n + 1, exc)
         if row is None:
@@ -370,10 +413,12 @@ def _csv_rows(lines: Iterator[bytes | None], columns: list[tuple[str, str, list[
         yield row
 
 
-def _csv_line(n: int, line: bytes | None, columns: list[tuple[str, str, list[str]]]) -> InputRow | None:
+def _csv_line(
+    n: int, line: bytes | None, columns: list[tuple[str, str, list[str]]], decoder: Decoder | None = None
+) -> InputRow | None:
     if line is None:
         return _too_long(n)
-    text = _decoded(n, line)
+    text = _decoded(n, line, decoder)
     if isinstance(text, InputRow):
         return text
     try:
@@ -539,16 +584,25 @@ class RowWriter:
     first unless `header` is false: a resumed file has it already). Each row
     is flushed whole, so that what the stream holds is a count of rows."""
 
-    def __init__(self, stream: IO[str], fmt: str, header: bool = True):
+    def __init__(self, stream: IO[str], fmt: str, header: bool = True, people: Any = None):
         self.stream = stream
         self.fmt = fmt
+        # people: a render.spreadsheet.BatchCells, for the CSV for spreadsheets
+        # (--excel): a BOM, headers and codes by name, ID numbers kept as text.
+        self.people = people
         self._csv = CsvWriter(stream) if fmt == "csv" else None
         if self._csv is not None and header:
-            self._csv.writerow(DECISION_CSV_COLUMNS)
+            if people is not None:
+                stream.write("\ufeff")
+                self._csv.writerow([str(h) for h in people.header])
+            else:
+                self._csv.writerow(DECISION_CSV_COLUMNS)
             stream.flush()
 
     def write(self, n: int, resident: dict[str, Any] | None, decision: Any, error: Any) -> None:
-        if self._csv is not None:
+        if self._csv is not None and self.people is not None:
+            self._csv.writerow(self.people.excel(n, resident, decision, error))
+        elif self._csv is not None:
             self._csv.writerow(decision_csv_row(n, resident, decision, error))
         elif error is not None:
             self.stream.write(json.dumps({"row": n, "error": error}, ensure_ascii=False) + "\n")

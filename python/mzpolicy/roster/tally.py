@@ -54,7 +54,10 @@ class Tally:
             payment = (row.resident or {}).get("payment") or {}
             self.accepted_amount += yuan(payment.get("amount"))
 
-    def lines(self, elapsed: float) -> list[str]:
+    def lines(self, elapsed: float, lang: str = "en") -> list[str]:
+        """The closing summary, in Chinese (lang zh, the CLI's default as for eval) or English."""
+        if lang == "zh":
+            return self._lines_zh(elapsed)
         decided = self.eligible + self.ineligible
         lines = [
             f"rows {self.rows}: decisions {decided} (eligible {self.eligible}, ineligible {self.ineligible}), "
@@ -77,6 +80,41 @@ class Tally:
         if elapsed > 0:
             lines.append(f"{self.rows} rows in {elapsed:.1f} s ({self.rows / elapsed:.0f} rows/s)")
         return lines
+
+    def _lines_zh(self, elapsed: float) -> list[str]:
+        decided = self.eligible + self.ineligible
+        lines = [
+            f"共 {self.rows} 行：作出决定 {decided} 行（属参保对象 {self.eligible}，不属参保对象 {self.ineligible}），"
+            f"错误 {self.errors} 行",
+            f"本年度个人应缴合计（individual_due，参保对象）：{_zhyuan(self.individual_due)}",
+            f"当日可缴合计（payment.amount_due）：{_zhyuan(self.amount_due)}",
+            f"记录中确认的缴费：{self.accepted} 笔，{_zhyuan(self.accepted_amount)}",
+        ]
+        names = _reference("assistance_sources")
+        if self.assistance:
+            parts = [
+                f"{names.get(source, {}).get('zh', source)} {count} 人 {_zhyuan(amount)}"
+                for source, (count, amount) in sorted(self.assistance.items())
+            ]
+            lines.append("政府全额资助（contribution.assistance）：" + "；".join(parts))
+        else:
+            lines.append("政府全额资助（contribution.assistance）：无")
+        if self.errors:
+            lines.append("错误类别：" + "，".join(f"{c} {n} 行" for c, n in self.error_codes.most_common()))
+            lines.append("错误字段：" + "，".join(f"{f} {n} 行" for f, n in self.error_fields.most_common(8)))
+        if elapsed > 0:
+            lines.append(f"{self.rows} 行用时 {elapsed:.1f} 秒（每秒 {self.rows / elapsed:.0f} 行）")
+        return lines
+
+
+def _reference(table: str) -> dict[str, Any]:
+    from .reports import reference
+
+    return reference().get(table) or {}
+
+
+def _zhyuan(amount: Decimal) -> str:
+    return f"{amount:,.2f} 元"
 
 
 def _fmtyuan(amount: Decimal) -> str:
