@@ -14,6 +14,7 @@ which source and under which clause is each decision's answer.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import sqlite3
@@ -28,26 +29,84 @@ import click
 from .. import entrypoints
 from ..render.table import Table, emit
 from ..roster.engine import Roster
-from ..roster.reports import identity_names, money, rate, region_name
+from ..roster.reports import Rate, identity_names, money, rate, region_name
 from ..roster.tally import yuan
-from .errors import REPORT_EXIT_CODES
+from .errors import BadInput, OutputFailed
 from .options import lang as lang_option
 from .options import roster as roster_options
-from .signals import output_stream, stops_cleanly
+from .signals import current, output_stream, stops_cleanly
+
+REPORT_EXIT_CODES = (
+    "Exit codes: 0 the report is written; 1 it is written, and some rows are errors (not counted: `mzpolicy"
+    " batch` lists them); 2 usage, or batch output that is incomplete, changed or of another policy year;"
+    " 3 OPA could not be reached; 4 the report could not be written; 130 interrupted (SIGINT); 143"
+    " terminated (SIGTERM). With --out FILE, FILE appears (mode 0600) only when the report is whole."
+)
 
 
 def report_options(f: Any) -> Any:
     f = click.option("--out", type=str, help="Write the report to this file instead of standard output.")(f)
     f = lang_option(None)(f)
     f = click.option(
+        "--excel",
+        is_flag=True,
+        help='With --format csv: for a spreadsheet: a UTF-8 BOM, ID numbers kept as text (="…").',
+    )(f)
+    f = click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "csv", "markdown"]),
+        type=click.Choice(["table", "csv", "markdown", "json", "xlsx"]),
         default="table",
         show_default=True,
-        help="table for the terminal; csv and markdown for the weekly 通报.",
+        help="table for the terminal; csv and markdown for the weekly 通报; json for machines (and next week's"
+        " --last-week); xlsx (with --out FILE) for people: typed cells, one sheet per table.",
     )(f)
     return roster_options(f)
+
+
+def _write(
+    tables: list[Table],
+    fmt: str,
+    notes: list[str],
+    out: str | None,
+    excel: bool,
+    document: Any = None,
+    chart: Any = None,
+) -> None:
+    """The report in its format; json: `document`, else the tables as objects."""
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel is a CSV variant: it goes with --format csv")
+    if fmt == "xlsx":
+        from ..render.spreadsheet import tables_workbook
+        from ..roster.io import OutputError
+
+        if not out:
+            raise click.UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")
+        try:
+            with current().held(last=True):
+                tables_workbook(out, tables, notes, chart)
+        except OutputError as exc:
+            raise OutputFailed(str(exc)) from None
+        return
+    with output_stream(out) as stream:
+        if fmt == "json":
+            if document is None:
+                document = {"tables": [{"title": t.title, "rows": t.records()} for t in tables], "notes": notes}
+            stream.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        else:
+            emit(stream, tables, fmt, notes, excel=excel)
+
+
+def _errors_exit(errors: int, lang: str) -> None:
+    """Exit 1 where rows could not be decided: the report leaves them out."""
+    if errors:
+        click.echo(
+            f"{errors} 行未能作出决定（未计入）；`mzpolicy batch` 列出这些行。"
+            if lang == "zh"
+            else f"{errors} rows could not be decided (not counted); `mzpolicy batch` lists them.",
+            err=True,
+        )
+        click.get_current_context().exit(1)
 
 
 @click.group("report")
@@ -101,103 +160,250 @@ PROGRESS_HEADER = {
         "rate",
     ],
 }
+PLAN_HEADER = {"zh": ["任务数", "任务完成率"], "en": ["task", "rate of task"]}
+LAST_WEEK_HEADER = {"zh": ["上周完成率", "较上周(百分点)"], "en": ["last week", "change (points)"]}
+RANK_HEADER = {"zh": "排名", "en": "rank"}
 
 
-class ProgressCounts:
-    def __init__(self) -> None:
-        self.eligible = 0
-        self.paid = 0
-        self.subsidised = {"medical_assistance": 0, "county_government": 0}
-        self.collected = Decimal(0)
+class Change(str):
+    """A change of rate in percentage points as printed (+2.5), a signed number in a spreadsheet."""
 
-    @property
-    def done(self) -> int:
-        return self.paid + sum(self.subsidised.values())
+    kind = "signed_rate"
 
-    @property
-    def unpaid(self) -> int:
-        return self.eligible - self.done
+    def __new__(cls, change: float | None) -> Change:
+        self = super().__new__(cls, "—" if change is None else f"{100 * change:+.1f}")
+        self.change = change
+        return self
 
-    def add(self, other: ProgressCounts) -> None:
-        self.eligible += other.eligible
-        self.paid += other.paid
-        for k, v in other.subsidised.items():
-            self.subsidised[k] = self.subsidised.get(k, 0) + v
-        self.collected += other.collected
+    def typed(self) -> float | None:
+        return None if self.change is None else round(100 * self.change, 6)
 
-    def cells(self) -> list[Any]:
-        s = self.subsidised
-        return [
-            self.eligible,
-            self.paid,
-            self.unpaid,
-            s.get("medical_assistance", 0),
-            s.get("county_government", 0),
-            money(self.collected),
-            rate(self.done, self.eligible),
-        ]
+
+def _rate_of(value: float | None) -> Rate:
+    return Rate(0, 0, "—") if value is None else _fraction_rate(value)
+
+
+def _fraction_rate(value: float) -> Rate:
+    r = Rate(0, 0, f"{100 * value:.1f}%")
+    r.fraction = value
+    return r
 
 
 @report.command("progress", epilog=REPORT_EXIT_CODES)
 @click.argument("roster", type=str)
+@click.option(
+    "--plan",
+    type=str,
+    metavar="FILE",
+    help="The 征缴计划 (2025 七(二)): 任务数 per county, CSV `code,task` or YAML {code: task}; the rate and"
+    " the ranking are then of the task.",
+)
+@click.option(
+    "--last-week",
+    type=str,
+    metavar="FILE",
+    help="Last week's report (what --format json wrote): the change of each county's rate since.",
+)
+@click.option(
+    "--chart",
+    type=str,
+    metavar="FILE",
+    help="Also draw the rate per county (matplotlib) to FILE.png or FILE.svg; markdown links it. xlsx output"
+    " has a native chart always.",
+)
 @report_options
 @stops_cleanly
-def progress_command(roster: str, fmt: str, lang: str, out: str | None, **options: Any) -> None:
-    """Collection progress per county (参保缴费进度, 2025 七(三)).
+def progress_command(
+    roster: str,
+    plan: str | None,
+    last_week: str | None,
+    chart: str | None,
+    fmt: str,
+    excel: bool,
+    lang: str,
+    out: str | None,
+    **options: Any,
+) -> None:
+    """Collection progress per county, the weekly 通报 (参保缴费进度, 2025 七(三)).
+
+    ROSTER is a roster, or the JSONL output of `mzpolicy batch --out FILE`
+    (decide once, report many): its sidecar FILE.meta.json must say it is
+    complete and of one policy year (the one --year names, if given).
 
     Per county (where the decision enrolls the person, enrollment.region):
     eligible persons; paid (a payment on the record that the decision
     accepts); fully subsidised, by source (contribution.assistance); unpaid
-    (eligible, neither paid nor subsidised); the amount collected (the
-    accepted payments' amounts); and the rate (paid + subsidised) / eligible.
-    Ineligible and error rows are counted below the table. --as-of names the
-    reporting date; without it each row's own as_of, else today, is used.
+    (eligible, neither paid nor subsidised); the amount collected
+    (payment.collected); and the rate (paid + subsidised) / eligible. With
+    --plan, each county's 任务数 and the rate of it; with --last-week, the
+    change in percentage points; a ranking by the rate (of the task where
+    a plan is given). Ineligible and error rows are counted below the table.
+    --as-of names the reporting date; without it each row's own as_of, else
+    today, is used.
     """
-    counties: dict[str, ProgressCounts] = {}
-    ineligible = errors = 0
-    years: set[tuple[Any, Any]] = set()
-    dates: set[str] = set()
-    job = _job(roster, options)
-    with job.opened():
-        for row in job.rows():
-            if row.error is not None:
-                errors += 1
-                continue
-            d = row.answer
-            years.add((d.get("policy_year"), d.get("document")))
-            dates.add(d.get("as_of") or "")
-            if not d["eligible"]:
-                ineligible += 1
-                continue
-            region = (d.get("enrollment") or {}).get("region") or ""
-            counts = counties.setdefault(region, ProgressCounts())
-            counts.eligible += 1
-            assistance = d["contribution"].get("assistance")
-            if assistance:
-                counts.subsidised[assistance["source"]] = counts.subsidised.get(assistance["source"], 0) + 1
-            elif d["payment"].get("accepted") is True:
-                counts.paid += 1
-                counts.collected += yuan(((row.resident or {}).get("payment") or {}).get("amount"))
-        as_of = job.as_of or (min(dates) if len(dates) == 1 else "—".join([min(dates), max(dates)]) if dates else "—")
+    from ..roster import meta, weekly
+
+    if chart and not chart.lower().endswith((".png", ".svg")):
+        raise click.UsageError("--chart FILE: FILE ends in .png or .svg")
+    progress = weekly.Progress()
+    source: dict[str, Any] | None = None
+    if meta.is_batch_output(roster):
+        try:
+            source = meta.check(roster, options["policy_year"])
+        except meta.MetaError as exc:
+            raise BadInput(str(exc)) from None
+        for decision, error in _batch_rows(roster):
+            progress.add(decision, error)
+        as_of = options["as_of"] or _dates(progress.dates)
+    else:
+        job = _job(roster, options)
+        with job.opened():
+            for row in job.rows():
+                payment = (row.resident or {}).get("payment") or {}
+                progress.add(row.answer if row.error is None else None, row.error, payment.get("amount"))
+            as_of = job.as_of or _dates(progress.dates)
+    try:
+        last = weekly.read_last_week(last_week) if last_week else None
+        if last is not None and progress.policy_year is not None and last.get("policy_year") != progress.policy_year:
+            raise weekly.PlanError(
+                f"--last-week {last_week}: its policy year is {last.get('policy_year')},"
+                f" this week's {progress.policy_year}"
+            )
+        if plan:
+            progress.apply_plan(weekly.read_plan(plan, progress.policy_year))
+    except weekly.PlanError as exc:
+        raise BadInput(str(exc)) from None
+    document = progress.document(as_of, source, last)
     title = {
-        "zh": f"城乡居民医保参保缴费进度（截至 {as_of}）",
+        "zh": f"城乡居民医保参保缴费进度通报（截至 {as_of}）",
         "en": f"Resident insurance collection progress as of {as_of}",
     }
-    table = Table(title[lang], PROGRESS_HEADER[lang], numeric=set(range(2, 9)))
-    total = ProgressCounts()
-    for code in sorted(counties):
-        table.add([code or "—", region_name(code, lang), *counties[code].cells()])
-        total.add(counties[code])
-    table.add(["", "合计" if lang == "zh" else "total", *total.cells()])
-    notes = _year_notes(years, lang)
+    header = list(PROGRESS_HEADER[lang])
+    if plan:
+        header += PLAN_HEADER[lang]
+    if last is not None:
+        header += LAST_WEEK_HEADER[lang]
+    header.append(RANK_HEADER[lang])
+    table = Table(title[lang], header, numeric=set(range(2, len(header))))
+    for entry in [*document["counties"], document["total"]]:
+        code = entry["code"]
+        cells: list[Any] = [code or ("" if entry is document["total"] else "—"), entry["name"][lang]]
+        s = entry["subsidised"]
+        cells += [
+            entry["eligible"],
+            entry["paid"],
+            entry["unpaid"],
+            s.get("medical_assistance", 0),
+            s.get("county_government", 0),
+            money(Decimal(str(entry["collected"])).quantize(Decimal("0.01"))),
+            rate(entry["done"], entry["eligible"]),
+        ]
+        if plan:
+            cells += [
+                entry["task"] if entry["task"] is not None else "—",
+                _rate_of(entry["rate"] if entry["task"] else None),
+            ]
+        if last is not None:
+            cells += [_rate_of(entry["last_week_rate"]), Change(entry["change"])]
+        cells.append(entry["rank"] if entry["rank"] is not None else ("" if entry is document["total"] else "—"))
+        table.add(cells)
+    notes = _year_notes(progress.years, lang)
     if lang == "zh":
-        notes.append(f"不属参保对象 {ineligible} 行，错误 {errors} 行（不计入上表）。")
+        notes.append(f"不属参保对象 {progress.ineligible} 行，错误 {progress.errors} 行（不计入上表）。")
+        if plan:
+            notes.append("任务数：市下达的征缴计划（2025 七(二)）；排名按任务完成率（已缴费与政府资助人数 / 任务数）。")
+        else:
+            notes.append("排名按完成率（已缴费与政府资助人数 / 参保对象）。")
+        if last is not None:
+            notes.append(f"较上周：与 {last.get('as_of')} 的通报相比的百分点变化。")
+        if source is not None:
+            notes.append(_source_note(source, lang))
     else:
-        notes.append(f"Ineligible rows {ineligible}, error rows {errors} (not in the table).")
-    with output_stream(out) as stream:
-        emit(stream, [table], fmt, notes)
-    if errors:
-        click.echo(f"{errors} rows could not be decided; `mzpolicy batch` lists them.", err=True)
+        notes.append(f"Ineligible rows {progress.ineligible}, error rows {progress.errors} (not in the table).")
+        notes.append(
+            "Ranked by the rate of the task (paid and subsidised / task)."
+            if plan
+            else "Ranked by the rate (paid and subsidised / eligible)."
+        )
+        if last is not None:
+            notes.append(f"Change: percentage points since the report of {last.get('as_of')}.")
+        if source is not None:
+            notes.append(_source_note(source, lang))
+    ranked = [e for e in document["counties"] if e["rate"] is not None]
+    names = [e["name"][lang] for e in ranked]
+    rates = [e["rate"] for e in ranked]
+    label = {"zh": "任务完成率" if plan else "完成率", "en": "rate of task" if plan else "rate"}[lang]
+    if chart:
+        from ..render.chart import rate_chart
+
+        warning = rate_chart(chart, title[lang], names, rates, label)
+        if warning:
+            click.echo(f"mzpolicy report: {warning}", err=True)
+        if fmt == "markdown":
+            link = os.path.relpath(chart, os.path.dirname(os.path.abspath(out))) if out else chart
+            notes.append(f"![{label}]({link})")
+    native = None
+    if fmt == "xlsx" and ranked:
+        from ..render.chart import xlsx_rate_chart
+
+        rate_col = header.index(PLAN_HEADER[lang][1]) if plan else header.index(PROGRESS_HEADER[lang][-1])
+        count = len(document["counties"])
+
+        def native(book: Any, sheets: list[Any]) -> None:
+            xlsx_rate_chart(book, sheets[0], 3, 3 + count - 1, 1, rate_col, label)
+
+    _write([table], fmt, notes, out, excel, document=document, chart=native)
+    _errors_exit(progress.errors, lang)
+
+
+def _dates(dates: set[str]) -> str:
+    return min(dates) if len(dates) == 1 else "—".join([min(dates), max(dates)]) if dates else "—"
+
+
+def _source_note(source: dict[str, Any], lang: str) -> str:
+    years = source.get("policy_years") or []
+    revision = source.get("bundle_revision")
+    if lang == "zh":
+        return (
+            f"数据来源：批量审核结果 {source.get('output')}（{source.get('rows')} 行，"
+            f"医保年度 {'、'.join(map(str, years))}，政策版本 {_short(revision) or '未知'}）。"
+        )
+    return (
+        f"Source: batch output {source.get('output')} ({source.get('rows')} rows,"
+        f" policy year {', '.join(map(str, years))}, bundle {_short(revision) or 'unknown'})."
+    )
+
+
+def _short(revision: str | None) -> str | None:
+    """A digest's first 12 hex digits, as git shortens a commit (the json report has it whole)."""
+    if revision and revision.startswith("sha256:"):
+        return revision[:19]
+    return revision
+
+
+def _roster_only(path: str, name: str) -> None:
+    from ..roster import meta
+
+    if meta.is_batch_output(path):
+        raise BadInput(
+            f"report {name} reads a roster: {path} is batch output, which carries decisions, not the names and"
+            " ID numbers this report lists (report progress reads batch output)"
+        )
+
+
+def _batch_rows(path: str) -> Iterator[tuple[dict[str, Any] | None, Any]]:
+    """(decision, error) of each row of batch JSONL output (checked by its sidecar)."""
+    with open(path, encoding="utf-8") as f:
+        for k, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                raise BadInput(f"{path}: line {k} is not a row mzpolicy batch writes") from None
+            if not isinstance(row, dict) or ("decision" not in row and "error" not in row):
+                raise BadInput(f"{path}: line {k} is not a row mzpolicy batch writes")
+            yield row.get("decision"), row.get("error")
 
 
 def _year_notes(years: set[tuple[Any, Any]], lang: str) -> list[str]:
@@ -243,7 +449,7 @@ SOURCE_NAMES = {
 @click.argument("roster", type=str)
 @report_options
 @stops_cleanly
-def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **options: Any) -> None:
+def assistance_command(roster: str, fmt: str, excel: bool, lang: str, out: str | None, **options: Any) -> None:
     """The 免缴台账: every fully subsidised person, with totals.
 
     Each person whose individual share the decision has paid in full by
@@ -252,7 +458,11 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     退役军人事务: the year's table, list_owners), the clause and the
     amount. Totals per county and per list owner follow, for reconciliation
     with the 民政 / 农业农村 / 残联 / 卫健 lists (2023 三(四)).
+
+    ROSTER is the roster itself: the ledger names each person, which batch
+    output does not carry.
     """
+    _roster_only(roster, "assistance")
     persons = Table(
         {"zh": "政府全额资助参保人员（免缴台账）", "en": "Fully subsidised residents (免缴台账)"}[lang],
         ASSISTANCE_HEADER[lang],
@@ -357,8 +567,8 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     notes = _year_notes(years, lang)
     if errors:
         notes.append(f"错误 {errors} 行（未计入）。" if lang == "zh" else f"{errors} error rows (not counted).")
-    with output_stream(out) as stream:
-        emit(stream, [persons, county_table, owner_table], fmt, notes)
+    _write([persons, county_table, owner_table], fmt, notes, out, excel)
+    _errors_exit(errors, lang)
 
 
 # ---------------------------------------------------------------- duplicates
@@ -418,7 +628,7 @@ def _yes_no(value: Any, lang: str) -> str:
 @click.argument("roster", type=str)
 @report_options
 @stops_cleanly
-def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **options: Any) -> None:
+def duplicates_command(roster: str, fmt: str, excel: bool, lang: str, out: str | None, **options: Any) -> None:
     """重复参保: the same ID number twice in the roster, and people enrolled
     elsewhere or in 职工医保 with a payment on record.
 
@@ -428,7 +638,11 @@ def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     of the conditions and the refund rule, with their clauses; for an ID
     number seen twice, the 清理重复参保 rule (its id duplicate_enrollment_cleanup,
     its text from the rule index, its clause from the year's table).
+
+    ROSTER is the roster itself: ID numbers are compared, which batch output
+    does not carry.
     """
+    _roster_only(roster, "duplicates")
     with _rereadable(roster) as path, tempfile.TemporaryDirectory() as tmp:
         job = _job(path, options)
         db = sqlite3.connect(os.path.join(tmp, "ids.sqlite"))
@@ -460,8 +674,8 @@ def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     notes = _year_notes(years, lang)
     if rule and cited:
         notes.append(f"{rule['title']}（{cited['clause']}）: {rule['text'][lang]}")
-    with output_stream(out) as stream:
-        emit(stream, tables, fmt, notes)
+    _write(tables, fmt, notes, out, excel)
+    _errors_exit(sum(1 for row in decided.values() if row.error is not None), lang)
 
 
 def _scan(job: Roster, flagged: dict[int, str]) -> Iterator[tuple[str, int]]:

@@ -154,9 +154,14 @@ class EmbeddedServer:
         lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
         return lines[-1][:300] if lines else ""
 
-    def stop(self) -> None:
+    def stop(self, at_once: bool = False) -> None:
+        """Stop OPA. at_once: SIGKILL, no graceful shutdown: the run is being
+        abandoned (Ctrl-C, SIGTERM, an error), and OPA's shutdown would wait
+        for the queries in flight, which nobody reads any more (issue 14
+        point 8: a Ctrl-C took 5 s, the SIGTERM grace, with batches in flight).
+        The embedded OPA holds nothing to save: its policies are files."""
         if self.proc is not None:
-            stop_process(self.proc)
+            stop_process(self.proc, timeout=0 if at_once else 5.0)
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -165,8 +170,8 @@ class EmbeddedServer:
         """Arms the cleanup; start() is the caller's, so that it can be timed."""
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.stop(at_once=exc_type is not None)
 
 
 # prctl(2) option and the signal the kernel sends the child when its parent dies.
@@ -231,10 +236,10 @@ def embedded_server(timeout: float = 20.0, reads_need_token: bool = False) -> It
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 5.0) -> None:
-    """SIGTERM, then SIGKILL after `timeout` seconds; closes a piped stderr."""
+    """SIGTERM, then SIGKILL after `timeout` seconds (at once for 0); closes a piped stderr."""
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(signal.SIGTERM if timeout > 0 else signal.SIGKILL)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -20,11 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..roster.io import DECISION_CSV_COLUMNS, OutputError, defuse
-
-# Excel turns a cell of 12 or more digits into a number shown as 4.41424E+17,
-# and keeps 15 significant digits: an 18-character ID number loses its last ones.
-LONG_DIGITS = re.compile(r"[0-9]{11,}[0-9Xx]?")
+from ..roster.io import DECISION_CSV_COLUMNS, LONG_DIGITS, OutputError, defuse
 
 
 def _name(table: dict[str, Any], code: Any, lang: str) -> Any:
@@ -156,7 +152,7 @@ class Workbook:
             "date": self.book.add_format({"num_format": "yyyy-mm-dd"}),
             "money": self.book.add_format({"num_format": "#,##0.00"}),
             "rate": self.book.add_format({"num_format": "0.0%"}),
-            "signed_rate": self.book.add_format({"num_format": "+0.0%;-0.0%;0.0%"}),
+            "signed_rate": self.book.add_format({"num_format": "+0.0;-0.0;0.0"}),
             "text": self.book.add_format({"num_format": "@"}),
             "title": self.book.add_format({"bold": True, "font_size": 13}),
         }

@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from typing import IO, Any
 
-from ..roster.io import CsvWriter, defuse
+from ..roster.io import LONG_DIGITS, CsvWriter, defuse
 from .width import display_width
 
 
@@ -57,24 +57,38 @@ class Table:
         lines += ["| " + " | ".join(map(cell, r)) + " |" for r in self.rows]
         return "\n".join(lines) + "\n"
 
-    def csv(self) -> str:
+    def csv(self, excel: bool = False) -> str:
         """The table as CSV; text cells (names, ID numbers, what the record
-        says) defused against formula injection, the numeric columns as they are."""
+        says) defused against formula injection, the numeric columns as they
+        are. excel: a long run of digits (an ID number) as ="…", so that a
+        spreadsheet keeps it as text instead of 4.41424E+17."""
         buffer = io.StringIO()
         writer = CsvWriter(buffer)
         writer.writerow(self.header)
         for r in self.rows:
-            writer.writerow([c if i in self.numeric else defuse(c) for i, c in enumerate(r)])
+            writer.writerow([c if i in self.numeric else _text_cell(c, excel) for i, c in enumerate(r)])
         return buffer.getvalue()
 
 
-def emit(stream: IO[str], tables: list[Table], fmt: str, notes: list[str]) -> None:
+def _text_cell(text: str, excel: bool) -> str:
+    if excel and LONG_DIGITS.fullmatch(text):
+        return f'="{text}"'
+    return defuse(text)
+
+
+def emit(stream: IO[str], tables: list[Table], fmt: str, notes: list[str], excel: bool = False) -> None:
     """Tables one after another (CSV: blocks separated by a blank line; the
-    notes are left out of CSV so that each block stays a clean table)."""
+    notes are left out of CSV so that each block stays a clean table; excel:
+    a UTF-8 BOM first, ID numbers kept as text)."""
     if fmt == "csv":
-        stream.write("\n".join(t.csv() for t in tables))
+        stream.write(("\ufeff" if excel else "") + "\n".join(t.csv(excel) for t in tables))
         return
     body = "\n".join(t.markdown() if fmt == "markdown" else t.text() for t in tables)
     stream.write(body)
     if notes:
-        stream.write("\n" + "\n".join(("- " if fmt == "markdown" else "") + n for n in notes) + "\n")
+        # A markdown image (the 通报's chart) stands as a paragraph of its own, after the list.
+        items = [n for n in notes if not (fmt == "markdown" and n.startswith("!["))]
+        images = [n for n in notes if n not in items]
+        stream.write("\n" + "\n".join(("- " if fmt == "markdown" else "") + n for n in items) + "\n")
+        if images:
+            stream.write("\n" + "\n\n".join(images) + "\n")

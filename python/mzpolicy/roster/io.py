@@ -521,6 +521,10 @@ DECISION_CSV_COLUMNS = [
 # OWASP, CSV injection: a spreadsheet takes a cell that starts with one of
 # these for a formula. Cells that carry the input's text get a leading "'".
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Excel turns a cell of 12 or more digits into a number shown as 4.41424E+17,
+# and keeps 15 significant digits: an 18-character ID number loses its last
+# ones. The CSV for spreadsheets (--excel) writes such a cell as ="…".
+LONG_DIGITS = re.compile(r"[0-9]{11,}[0-9Xx]?")
 
 
 class CsvWriter:
