@@ -406,3 +406,15 @@ def test_ctrl_c_during_a_batch_exits_130_and_leaves_no_opa(tmp_path):
     assert proc.returncode == 130, stderr
     assert "stopped by SIGINT" in stderr and "Traceback" not in stderr
     assert not (tmp_path / "o.jsonl.meta.json").exists()
+
+
+def test_a_resumed_batch_gets_a_sidecar_for_the_whole_file(opa_url, batch_output, tmp_path):
+    out = tmp_path / "resumed.jsonl"
+    lines = batch_output.read_bytes().splitlines(keepends=True)
+    Path(str(out) + ".partial").write_bytes(b"".join(lines[:5]))
+    result = invoke("batch", SAMPLE_JSONL, "--as-of", AS_OF, "--opa-url", opa_url, "--out", out, "--resume")
+    assert result.exit_code == 1, result.stderr
+    assert out.read_bytes() == batch_output.read_bytes()
+    meta = json.loads(Path(str(out) + ".meta.json").read_text(encoding="utf-8"))
+    assert (meta["rows"], meta["errors"], meta["first_row"], meta["policy_years"]) == (17, 2, 1, [2025])
+    assert invoke("report", "progress", out, "--format", "json").exit_code == 1  # accepted; error rows

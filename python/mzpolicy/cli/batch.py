@@ -134,7 +134,6 @@ def batch_command(
             raise OutputFailed(str(exc)) from None
         if output.next_row is not None:
             start_row = output.next_row
-        provenance.begin()
         try:
             writer = output if fmt == "xlsx" else RowWriter(stream, fmt, header=output.header, people=cells)
             for row in job.rows(start=start_row):
@@ -150,7 +149,13 @@ def batch_command(
                     meta.forget(out)
                 output.finish()
                 if sidecar:
-                    provenance.write(out, output.rows_before + written, tally.errors + output.errors_before)
+                    provenance.write(
+                        out,
+                        output.rows_before + written,
+                        tally.errors + output.errors_before,
+                        first_row=output.first_row if output.rows_before else None,
+                        resumed=bool(output.rows_before),
+                    )
         except BrokenPipeError:
             # The reader went away (`| head`): stop quietly, as other Unix tools do.
             output.abandon(written)

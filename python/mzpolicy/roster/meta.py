@@ -83,11 +83,8 @@ class Provenance:
         self.dates: set[str] = set()
         self.first_row: int | None = None
 
-    def begin(self) -> None:
-        pass
-
     def add(self, row: Any, decision: Any) -> None:
-        if self.first_row is None:
+        if self.first_row is None and row.n is not None:
             self.first_row = row.n
         if isinstance(decision, dict):
             if isinstance(decision.get("policy_year"), int):
@@ -102,8 +99,17 @@ class Provenance:
             return None
         return manifest_revision() or bundle_digest()
 
-    def write(self, out: str, rows: int, errors: int) -> None:
-        """After FILE is complete: FILE.meta.json, itself written whole."""
+    def write(self, out: str, rows: int, errors: int, first_row: int | None = None, resumed: bool = False) -> None:
+        """After FILE is complete: FILE.meta.json, itself written whole. A
+        resumed FILE's earlier rows were decided by an earlier run: their
+        years and dates are read back from FILE (JSONL)."""
+        if first_row is not None:
+            self.first_row = first_row
+        if resumed and self.fmt == "jsonl":
+            with open(out, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    with contextlib.suppress(ValueError, AttributeError):
+                        self.add(_Numbered(), json.loads(line).get("decision"))
         h = hashlib.sha256()
         size = 0
         with open(out, "rb") as f:
@@ -135,6 +141,10 @@ class Provenance:
             json.dump(document, f, ensure_ascii=False, indent=1)
             f.write("\n")
         os.replace(temporary, target)
+
+
+class _Numbered:
+    n = None
 
 
 def forget(out: str) -> None:

@@ -133,6 +133,8 @@ class Progress:
     def document(self, as_of: str, source: dict[str, Any] | None, last: dict[str, Any] | None) -> dict[str, Any]:
         """The report as JSON (`--format json`, next week's --last-week)."""
         previous = {c["code"]: c for c in (last or {}).get("counties", [])}
+        if isinstance((last or {}).get("total"), dict):
+            previous[""] = last["total"]  # type: ignore[index]
 
         def entry(code: str, c: Counts, rank: int | None) -> dict[str, Any]:
             before = previous.get(code, {}).get("rate")
