@@ -254,6 +254,9 @@ def test_report_refuses_incomplete_changed_or_other_year_batch_output(opa_url, b
     assert result.exit_code == 2 and "policy year 2025" in result.stderr
     result = invoke("report", "assistance", batch_output)
     assert result.exit_code == 2 and "reads a roster" in result.stderr
+    result = invoke("report", "progress", batch_output, "--as-of", "2024-12-01")
+    assert result.exit_code == 2 and "was decided on 2024-11-20" in result.stderr
+    assert invoke("report", "progress", batch_output, "--as-of", AS_OF).exit_code == 1  # the same date: fine
 
 
 def test_an_interrupted_batch_leaves_no_sidecar(opa_url, tmp_path):

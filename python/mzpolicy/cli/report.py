@@ -252,9 +252,15 @@ def progress_command(
             source = meta.check(roster, options["policy_year"])
         except meta.MetaError as exc:
             raise BadInput(str(exc)) from None
+        decided_on = source.get("as_of_range") or []
+        if options["as_of"] and decided_on and decided_on != [options["as_of"]] * 2:
+            raise BadInput(
+                f"--as-of {options['as_of']}: {roster} was decided on {_dates(set(decided_on))};"
+                " a report of batch output does not decide again: give the roster for another date"
+            )
         for decision, error in _batch_rows(roster):
             progress.add(decision, error)
-        as_of = options["as_of"] or _dates(progress.dates)
+        as_of = _dates(progress.dates)
     else:
         job = _job(roster, options)
         with job.opened():
