@@ -59,12 +59,8 @@ lean := _refusal if {
 		"assistance": _assistance,
 		"individual_due": contribution.individual_due,
 	},
-	"payment": {
-		"status": payment.status,
-		"amount_due": payment.amount_due,
-		"accepted": _accepted,
-		"collected": _collected,
-	},
+	"payment": {"status": payment.status, "amount_due": payment.amount_due, "accepted": _accepted},
+	"collected": _collected,
 	"benefit": {"start": benefit.start, "end": benefit.end, "waiting_months": _waiting_months},
 	"enrollment": enrollment.place,
 	"refund": {"eligible": refund.eligible},
@@ -146,8 +142,8 @@ _decision := {
 		"status": payment.status,
 		"amount_due": payment.amount_due,
 		"accepted": _accepted,
-		"collected": _collected,
 	},
+	"collected": _collected,
 	"benefit": {
 		"start": benefit.start,
 		"end": benefit.end,
@@ -183,10 +179,13 @@ _accepted := null if {
 	payment.accepted == null
 }
 
-# Nothing is collected from a resident who may not enroll (the payment is not accepted).
-_collected := payment.collected if eligibility.eligible
+# collected: the record's payment where it counts as the year's
+# contribution (accepted: paid in full on a permitted day, by an eligible
+# resident), null otherwise; `mzpolicy report progress` sums it as 已征收 from
+# batch output, without the roster (issue 14 point 6).
+_collected := request.resident.payment.amount if _accepted == true
 
-_collected := null if not eligibility.eligible
+_collected := null if _accepted != true
 
 _waiting_months := benefit.waiting_months if eligibility.eligible
 

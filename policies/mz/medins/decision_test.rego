@@ -62,6 +62,22 @@ test_the_2025_decision if {
 	d.refund == {"eligible": null}
 }
 
+# collected: the record's payment where it is accepted, else null (issue 14 point 6).
+test_collected_is_the_accepted_payment_only if {
+	paid := decide("2024-10-10", f.plus(f.adult, {"payment": {"date": "2024-10-01", "amount": 400}}))
+	paid.payment.accepted == true
+	paid.collected == 400
+
+	short := decide("2024-10-10", f.plus(f.adult, {"payment": {"date": "2024-10-01", "amount": 300}}))
+	short.payment.accepted == false
+	short.collected == null
+
+	decide("2024-10-10", f.adult).collected == null
+
+	ineligible := f.plus(f.adult, {"employee_insurance": true, "payment": {"date": "2024-10-01", "amount": 400}})
+	decide("2024-10-10", ineligible).collected == null
+}
+
 # CONTRACT §3, "ineligible".
 test_ineligible_values if {
 	r := f.plus(f.wuhua_adult, {"employee_insurance": true, "identities": ["orphan"], "payment": {"date": "2025-03-01", "amount": 400}})

@@ -234,7 +234,7 @@ def progress_command(
     eligible persons; paid (a payment on the record that the decision
     accepts); fully subsidised, by source (contribution.assistance); unpaid
     (eligible, neither paid nor subsidised); the amount collected
-    (payment.collected); and the rate (paid + subsidised) / eligible. With
+    (the decision's collected); and the rate (paid + subsidised) / eligible. With
     --plan, each county's 任务数 and the rate of it; with --last-week, the
     change in percentage points; a ranking by the rate (of the task where
     a plan is given). Ineligible and error rows are counted below the table.

@@ -60,7 +60,8 @@ class Counts:
             self.subsidised[assistance["source"]] = self.subsidised.get(assistance["source"], 0) + 1
         elif decision["payment"].get("accepted") is True:
             self.paid += 1
-            amount = decision["payment"].get("collected", collected)
+            # The decision's own `collected` (batch output); from a roster, the record's amount.
+            amount = decision.get("collected", collected)
             self.collected += yuan(amount if amount is not None else collected)
 
     def add(self, other: Counts) -> None:

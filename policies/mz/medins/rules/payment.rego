@@ -148,14 +148,6 @@ accepted := null if {
 	not payment_day_status in {"open", "late", "mid_year"}
 } else := _paid.amount == _payment_day_amount_due
 
-# The amount of the record's payment that counts as the year's contribution
-# (accepted: paid in full on a permitted day), null otherwise: the decision's
-# payment.collected, which `mzpolicy report progress` sums as 已征收 from batch
-# output without the roster (issue 14 point 6).
-default collected := null
-
-collected := _paid.amount if accepted == true
-
 default _as_of_in_window := false
 
 _as_of_in_window if {
