@@ -7,7 +7,7 @@ import click
 from ..opa.server import embedded_unless
 from . import options
 from .errors import invalid_input, opa_failures
-from .eval import decide, policy_document
+from .eval import decide, policy_document, policy_year
 from .signals import ended_by_signals
 
 
@@ -52,9 +52,9 @@ def diff_command(
             raise invalid_input(exc) from None
         base.pop("policy_year", None)
         base.setdefault("as_of", options.today_in_shanghai())
-        per_year = diff.requests_for(base, years, same_date)
         decisions = {}
         with opa_failures(), embedded_unless(opa_url) as server:
+            per_year = diff.requests_for(base, years, same_date, policy_year(base["as_of"], opa_url, server))
             for year, request in per_year.items():
                 decisions[year] = decide(request, opa_url, server)
             index = policy_document(entrypoints.RULE_INDEX, opa_url, server)

@@ -27,6 +27,12 @@ def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer 
     return decision
 
 
+def policy_year(as_of: str, opa_url: str | None, server: EmbeddedServer | None = None) -> int:
+    """The policy year `as_of` falls in, as the policy has it, or exit 3."""
+    with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:
+        return client.policy_year(as_of)
+
+
 def policy_document(path: str, opa_url: str | None, server: EmbeddedServer | None = None) -> Any:
     """A document of the bundle (entrypoints.RULE_INDEX, ...), or exit 3."""
     with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:

@@ -40,7 +40,7 @@ from ..opa.session import MAX_BATCH_REQUESTS, MAX_QUERY_BYTES, BatchClient, Fail
 from .io import InputRow, RosterFormatError, detect_format, open_binary, read_rows
 
 # MAX_QUERY_BYTES is read from this module's globals (tests lower it here).
-__all__ = ["MAX_BATCH_REQUESTS", "MAX_QUERY_BYTES", "PROBE_RESIDENT", "Roster", "Row", "prepare", "run"]
+__all__ = ["MAX_BATCH_REQUESTS", "MAX_QUERY_BYTES", "Roster", "Row", "prepare", "probe_resident", "run"]
 
 
 @dataclass
@@ -217,8 +217,13 @@ def run(
 
 # ---------------------------------------------------------------- a roster being decided
 
-# A well-formed record (valid GB 11643 number) for asking the policy about a date, not a person.
-PROBE_RESIDENT = {"id_type": "resident_id", "id_number": "441402199001011237", "hukou_region": "441402"}
+
+def probe_resident(region: str) -> dict[str, Any]:
+    """A well-formed record for asking the policy about a date, not a person:
+    registered in `region` (the bundle's city, data.mz.reference.city_region),
+    with a GB 11643 number of that region whose check digit is computed."""
+    first17 = f"{region}19900101123"
+    return {"id_type": "resident_id", "id_number": first17 + records.check_digit(first17), "hukou_region": region}
 
 
 class Roster:
@@ -302,7 +307,12 @@ class Roster:
         # The year that --as-of (or today, for rows without their own as_of)
         # falls in, asked of the policy with a well-formed probe resident.
         as_of = self.as_of or today_in_shanghai()
-        probe: dict[str, Any] = {"as_of": as_of, "resident": PROBE_RESIDENT}
+        region = self.query(f"{entrypoints.REFERENCE}/city_region")
+        if not isinstance(region, str):
+            raise PolicyUnavailable(
+                f"OPA at {self.client.endpoint.url} has no {entrypoints.query(entrypoints.REFERENCE)}.city_region"
+            )
+        probe: dict[str, Any] = {"as_of": as_of, "resident": probe_resident(region)}
         if self.policy_year is not None:
             probe["policy_year"] = self.policy_year
         with opa_failures():
