@@ -12,10 +12,6 @@ from __future__ import annotations
 DECISION = "mz/medins/decision"
 LOADED_YEARS = "mz/medins/loaded_years"
 
-# The policy year a request falls in (CONTRACT §1: the year of its as_of, or
-# the next one from the collection window's opening), as the decision takes it.
-POLICY_YEAR = "mz/medins/lib/request/policy_year"
-
 # Many decisions per query (batch.rego): every request's whole decision, or the
 # lean row a roster needs (headline fields, failed rule ids, the 免缴台账 facts).
 BATCH_DECISIONS = "mz/medins/batch/decisions"

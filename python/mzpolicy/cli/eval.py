@@ -27,12 +27,6 @@ def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer 
     return decision
 
 
-def policy_year(as_of: str, opa_url: str | None, server: EmbeddedServer | None = None) -> int:
-    """The policy year `as_of` falls in, as the policy has it, or exit 3."""
-    with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:
-        return client.policy_year(as_of)
-
-
 def policy_document(path: str, opa_url: str | None, server: EmbeddedServer | None = None) -> Any:
     """A document of the bundle (entrypoints.RULE_INDEX, ...), or exit 3."""
     with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:
@@ -57,7 +51,7 @@ def eval_command(
     """
     with ended_by_signals(), opa_failures(), embedded_unless(opa_url) as server:
         # The embedded OPA boots while the record is read and the libraries load.
-        from .. import records
+        from .. import entrypoints, records
         from ..render import decision as render
 
         try:
@@ -67,5 +61,7 @@ def eval_command(
             raise invalid_input(exc) from None
         request.setdefault("as_of", options.today_in_shanghai())
         decision = decide(request, opa_url, server)
+        # The names of codes (statuses, subsidy sources) are the bundle's.
+        reference = policy_document(entrypoints.REFERENCE, opa_url, server) if fmt != "json" else None
     name = request["resident"].get("name")
-    click.echo(render.render(decision, fmt, lang, name), nl=False)
+    click.echo(render.render(decision, fmt, lang, name, reference), nl=False)

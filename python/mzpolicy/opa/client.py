@@ -64,14 +64,6 @@ class DecisionClient:
             raise missing(self.endpoint.url, f"list at {entrypoints.query(entrypoints.LOADED_YEARS)}", "")
         return years
 
-    def policy_year(self, as_of: str) -> int:
-        """The policy year a request on `as_of` without a year of its own falls in."""
-        answer = self._query(entrypoints.POLICY_YEAR, {"as_of": as_of})
-        year = answer.get("result") if isinstance(answer, dict) else None
-        if not isinstance(year, int) or isinstance(year, bool):
-            raise missing(self.endpoint.url, f"year at {entrypoints.query(entrypoints.POLICY_YEAR)}", "")
-        return year
-
     def document(self, path: str) -> Any:
         """A document of the bundle that is the same for every resident (the
         rule index, a year's table), by its path under /v1/data."""
