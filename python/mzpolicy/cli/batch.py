@@ -16,7 +16,7 @@ from ..roster.engine import Roster
 from ..roster.io import OutputError, RosterFormatError, RowWriter, SafeOutput
 from ..roster.tally import Tally
 from . import options, signals
-from .errors import EXIT_CODES_HELP, BadInput, OutputFailed
+from .errors import EXIT_CODES_HELP, BadInput, OutputFailed, roster_failures
 
 
 @click.command("batch", epilog=EXIT_CODES_HELP)
@@ -87,7 +87,20 @@ def batch_command(
     # CSV carries the headline fields and the failed rules' ids: the lean
     # decision, which evaluates no explanation, has all of them.
     entrypoint = entrypoints.BATCH_ROWS if fmt == "csv" else entrypoints.BATCH_DECISIONS
-    job = Roster(roster, input_format, as_of, policy_year, opa_url, batch_size, in_flight, progress, entrypoint)
+    job = Roster(
+        roster,
+        input_format,
+        as_of,
+        policy_year,
+        opa_url,
+        batch_size,
+        in_flight,
+        progress,
+        entrypoint,
+        today=options.today_in_shanghai(),
+        token=options.opa_token(),
+        warn=lambda message: click.echo(message, err=True),
+    )
     tally = Tally()
     try:
         output = SafeOutput(out, fmt, resume)
@@ -96,7 +109,7 @@ def batch_command(
     except OutputError as exc:
         raise OutputFailed(str(exc)) from None
     written = 0
-    with job.opened():
+    with roster_failures(), job.opened():
         try:
             stream = output.open()
         except RosterFormatError as exc:

@@ -6,15 +6,14 @@ usage (a message naming the field on stderr); 3 OPA unreachable or the
 policy failed; 4 a roster command's output could not be written; 130 Ctrl-C
 (SIGINT); 143 SIGTERM. On 2 and 3 nothing is written to stdout.
 
-A decision's defined errors (CONTRACT §1, §3) are worded here once:
-`decision_error` as a roster row's `error`, `raise_for_error` as the
-exception a single decision's command exits with.
+A single decision's defined errors (CONTRACT §1, §3) become the exit here
+(`raise_for_error`); a roster row's become its `error` in
+mzpolicy.roster.engine (`decision_error`), since a roster goes on.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import signal
 from collections.abc import Iterator
 from typing import Any
@@ -72,47 +71,10 @@ def invalid_input(error: Any) -> BadInput:
     return BadInput(f"invalid input: {error.one_line()}")
 
 
-def problem_error(problems: list[Any], code: str = "invalid_input") -> dict[str, Any]:
-    """An error row's `error`: the first problem's field, every problem in the message."""
-    from ..records import InputError
-
-    error = InputError(problems)
-    first = error.problems[0]
-    return {
-        "field": first.field,
-        "message": error.one_line().removeprefix(f"{first.field}: "),
-        "code": code,
-        "problems": [{"field": p.field, "message": p.message} for p in error.problems],
-    }
-
-
 def _problems(error: dict[str, Any]) -> list[Any]:
     from ..records import Problem
 
     return [Problem(p["field"], p["message"]) for p in error["problems"]]
-
-
-def decision_error(decision: Any) -> dict[str, Any] | None:
-    """The defined errors of a decision (CONTRACT §1, §3) as an error row's `error`."""
-    if not isinstance(decision, dict):
-        return {"field": "(policy)", "message": f"the policy answered {decision!r}", "code": "bad_answer"}
-    error = decision.get("error")
-    if error is None:
-        return None
-    code = error.get("code")
-    if code == "invalid_input" and error.get("problems"):
-        return problem_error(_problems(error))
-    if code == "year_not_loaded":
-        message = error.get("message") or f"policy year {error.get('policy_year')} is not loaded"
-        if error.get("hint"):
-            message += f". {error['hint']}"
-        return {
-            "field": "policy_year",
-            "message": message,
-            "code": code,
-            "loaded_years": error.get("loaded_years"),
-        }
-    return {"field": "(policy)", "message": error.get("message") or json.dumps(error, ensure_ascii=False), "code": code}
 
 
 def raise_for_error(decision: dict[str, Any]) -> None:
@@ -143,5 +105,19 @@ def opa_failures() -> Iterator[None]:
     """An OPAError inside: exit 3 with its one line."""
     try:
         yield
+    except OPAError as exc:
+        raise PolicyUnavailable(str(exc)) from None
+
+
+@contextlib.contextmanager
+def roster_failures() -> Iterator[None]:
+    """A roster command's failures as exits: a roster or option the policy
+    cannot take (RosterFormatError) 2, OPAError 3."""
+    from ..roster.io import RosterFormatError
+
+    try:
+        yield
+    except RosterFormatError as exc:
+        raise BadInput(str(exc)) from None
     except OPAError as exc:
         raise PolicyUnavailable(str(exc)) from None

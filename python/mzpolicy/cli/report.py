@@ -18,8 +18,9 @@ from .. import entrypoints
 from ..render.table import emit
 from ..roster import reports
 from ..roster.engine import Roster
-from .errors import REPORT_EXIT_CODES
+from .errors import REPORT_EXIT_CODES, roster_failures
 from .options import lang as lang_option
+from .options import opa_token, today_in_shanghai
 from .options import roster as roster_options
 from .signals import output_stream, stops_cleanly
 
@@ -59,6 +60,9 @@ def _job(roster: str, options: dict[str, Any], entrypoint: str = entrypoints.BAT
         options["in_flight"],
         options["progress"],
         entrypoint=entrypoint,
+        today=today_in_shanghai(),
+        token=opa_token(),
+        warn=lambda message: click.echo(message, err=True),
     )
 
 
@@ -82,7 +86,8 @@ def progress_command(roster: str, fmt: str, lang: str, out: str | None, **option
     Ineligible and error rows are counted below the table. --as-of names the
     reporting date; without it each row's own as_of, else today, is used.
     """
-    result = reports.progress(_job(roster, options), lang)
+    with roster_failures():
+        result = reports.progress(_job(roster, options), lang)
     _write(result, fmt, out)
     if result.errors:
         click.echo(f"{result.errors} rows could not be decided; `mzpolicy batch` lists them.", err=True)
@@ -102,7 +107,9 @@ def assistance_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     amount. Totals per county and per list owner follow, for reconciliation
     with the 民政 / 农业农村 / 残联 / 卫健 lists (2023 三(四)).
     """
-    _write(reports.assistance(_job(roster, options, entrypoint=entrypoints.BATCH_ROWS), lang), fmt, out)
+    with roster_failures():
+        result = reports.assistance(_job(roster, options, entrypoint=entrypoints.BATCH_ROWS), lang)
+    _write(result, fmt, out)
 
 
 @contextlib.contextmanager
@@ -134,6 +141,6 @@ def duplicates_command(roster: str, fmt: str, lang: str, out: str | None, **opti
     number seen twice, the 清理重复参保 rule (its id duplicate_enrollment_cleanup,
     its text from the rule index, its clause from the year's table).
     """
-    with _rereadable(roster) as path:
+    with roster_failures(), _rereadable(roster) as path:
         result = reports.duplicates(path, lambda p: _job(p, options), lang)
     _write(result, fmt, out)
