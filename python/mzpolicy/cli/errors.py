@@ -92,6 +92,20 @@ def _problems(error: dict[str, Any]) -> list[Any]:
     return [Problem(p["field"], p["message"]) for p in error["problems"]]
 
 
+def year_hint(error: dict[str, Any]) -> str:
+    """The policy's hint for a year not loaded, in the CLI's words: the REST
+    answer names the request's policy_year, a person at the CLI sets --year."""
+    still_open = error.get("still_open_years") or []
+    if not still_open:
+        return f". {error['hint']}" if error.get("hint") else ""
+    year = still_open[0]
+    when = error.get("as_of") or "the date"
+    return (
+        f". {when} still lies in the late-payment or mid-year period of policy year {year}; "
+        f"ask for it with --year {year}"
+    )
+
+
 def decision_error(decision: Any) -> dict[str, Any] | None:
     """The defined errors of a decision (CONTRACT §1, §3) as an error row's `error`."""
     if not isinstance(decision, dict):
@@ -104,8 +118,7 @@ def decision_error(decision: Any) -> dict[str, Any] | None:
         return problem_error(_problems(error))
     if code == "year_not_loaded":
         message = error.get("message") or f"policy year {error.get('policy_year')} is not loaded"
-        if error.get("hint"):
-            message += f". {error['hint']}"
+        message += year_hint(error)
         return {
             "field": "policy_year",
             "message": message,
@@ -127,8 +140,7 @@ def raise_for_error(decision: dict[str, Any]) -> None:
         message = f"policy year {error['policy_year']} is not loaded; loaded years: " + ", ".join(
             map(str, error["loaded_years"])
         )
-        if error.get("hint"):
-            message += f". {error['hint']}"
+        message += year_hint(error)
         raise BadInput(message)
     if error.get("code") == "invalid_input":
         raise invalid_input(InputError(_problems(error)))
