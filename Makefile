@@ -2,13 +2,18 @@
 PY := .venv/bin/python
 BENCH_ARGS ?=
 
-.PHONY: setup test eval-sample bench load-bench
+.PHONY: setup test eval-sample bench load-bench openapi
 
 setup:
 	./scripts/setup
 
 test:
 	./scripts/test
+
+# schemas/openapi.bundled.json from openapi.yaml and the JSON Schemas (after a schema changes;
+# tests/test_openapi_client.py fails on a stale file).
+openapi: setup
+	$(PY) scripts/bundle_openapi.py
 
 eval-sample: setup
 	.venv/bin/mzpolicy eval fixtures/records/hukou-adult.yaml --as-of 2024-10-10

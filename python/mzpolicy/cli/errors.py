@@ -77,6 +77,20 @@ def _problems(error: dict[str, Any]) -> list[Any]:
     return [Problem(p["field"], p["message"]) for p in error["problems"]]
 
 
+def year_hint(error: dict[str, Any]) -> str:
+    """The policy's hint for a year not loaded, in the CLI's words: the REST
+    answer names the request's policy_year, a person at the CLI sets --year."""
+    still_open = error.get("still_open_years") or []
+    if not still_open:
+        return f". {error['hint']}" if error.get("hint") else ""
+    year = still_open[0]
+    when = error.get("as_of") or "the date"
+    return (
+        f". {when} still lies in the late-payment or mid-year period of policy year {year}; "
+        f"ask for it with --year {year}"
+    )
+
+
 def raise_for_error(decision: dict[str, Any]) -> None:
     """A single decision's defined error as the command's exit: 2 for the
     caller's input or year, 3 for the policy's own failure."""
@@ -89,8 +103,7 @@ def raise_for_error(decision: dict[str, Any]) -> None:
         message = f"policy year {error['policy_year']} is not loaded; loaded years: " + ", ".join(
             map(str, error["loaded_years"])
         )
-        if error.get("hint"):
-            message += f". {error['hint']}"
+        message += year_hint(error)
         raise BadInput(message)
     if error.get("code") == "invalid_input":
         raise invalid_input(InputError(_problems(error)))

@@ -28,9 +28,12 @@ class DecisionClient:
         from opa_client.opa import OpaClient
 
         self.endpoint = endpoint
+        # opa_client builds every data URL as host:port/{version}/data/...: a
+        # gateway's path prefix goes before OPA's /v1 there.
         self._client = OpaClient(
             host=endpoint.host,
             port=endpoint.port,
+            version=f"{endpoint.prefix.lstrip('/')}/v1" if endpoint.prefix else "v1",
             ssl=endpoint.ssl,
             token=token or endpoint.token,
             timeout=timeout,
