@@ -278,11 +278,12 @@ def test_endpoint_keeps_a_path_prefix():
 @pytest.mark.parametrize(
     "url", ["http://127.0.0.1:8181/v1", "http://127.0.0.1:8181/gateway/opa/v1/data/mz", "http://h:1/opa?x=1"]
 )
+# A URL that is no base URL is a usage error (exit 2, CONTRACT), refused before any OPA is asked.
 def test_an_opa_url_that_is_no_base_url_is_refused_naming_the_flag(tmp_path, url):
     record = tmp_path / "record.json"
     record.write_text(json.dumps(record_of(CASE)), encoding="utf-8")
     result = run_cli("eval", str(record), "--as-of", str(CASE["as_of"]), "--opa-url", url)
-    assert result.returncode == 3 and result.stdout == ""
+    assert result.returncode == 2 and result.stdout == ""
     assert "--opa-url" in result.stderr and url in result.stderr, result.stderr
 
 

@@ -65,7 +65,19 @@ def year(help: str) -> Decorator:
 def opa_url(
     help: str = "Ask this OPA server instead of starting the pinned one (MZPOLICY_OPA_TOKEN is sent).",
 ) -> Decorator:
-    return click.option("--opa-url", envvar="MZPOLICY_OPA_URL", help=help)
+    return click.option("--opa-url", envvar="MZPOLICY_OPA_URL", help=help, callback=_check_opa_url)
+
+
+def _check_opa_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A URL that is no server's base URL is the caller's mistake (exit 2, CONTRACT), found before any OPA starts."""
+    if value is not None:
+        from ..opa.endpoint import Endpoint
+
+        try:
+            Endpoint.parse(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+    return value
 
 
 def lang(help: str | None = "Language of text and markdown output.") -> Decorator:
