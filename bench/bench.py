@@ -389,7 +389,7 @@ def main() -> None:
                 else:
                     print(
                         f"  {size:>9,} records would take about {size / slowest / 60:.0f} min at {slowest:.0f}"
-                        " decisions/s: over the {args.budget:.0f} s budget, not run"
+                        f" decisions/s: over the {args.budget:.0f} s budget, not run"
                     )
             if len(scan) < len(sizes):
                 fitted = max(1000, int(largest * 0.9) // 1000 * 1000)

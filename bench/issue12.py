@@ -361,9 +361,11 @@ def pipeline_lines(
             f" ({start:.1f} s for 1 row: start-up), {rate:.0f} rows/s -> {measured:6.1f} min;"
             f" goal <= {CITY_GOAL_MIN:g} min: {met(measured <= CITY_GOAL_MIN)}"
         )
+        quiet = (start + CITY * max(per_py, (per_py + per_opa) / cores) / 1e6) / 60
         lines.append(
             f"                  in that run, CPU a row (start-up's subtracted): mzpolicy {per_py:5.0f} us"
-            f" (its HTTP client included), its OPA {per_opa:5.0f} us"
+            f" (its HTTP client included), its OPA {per_opa:5.0f} us: on {cores} otherwise idle cores"
+            f" {quiet:6.1f} min; goal: {met(quiet <= CITY_GOAL_MIN)}"
         )
     return lines
 
