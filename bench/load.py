@@ -71,9 +71,10 @@ def _log_check(log: Path, secrets: set[str]) -> list[str]:
             if isinstance(entry, dict) and entry.get("msg") == "Decision Log":
                 entries.append(entry)
     leaked = sorted(s for s in secrets if s in text)
+    verdict = "NOT masked" if leaked else "masked" if entries else "no decision log (off in this configuration)"
     lines = [
         f"decision log  {len(entries)} entries, {len(text.encode()):,} bytes; {len(secrets)} ID numbers and names"
-        f" sent, {len(leaked)} found in the log: {'masked' if not leaked and entries else 'NOT masked'}"
+        f" sent, {len(leaked)} found in the log: {verdict}"
     ]
     if leaked:
         lines.append(f"              found e.g. {leaked[0][:4]}... in the log")
