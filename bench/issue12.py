@@ -48,9 +48,9 @@ from gen_roster import AS_OF, Generator, write  # noqa: E402
 
 from mzpolicy import entrypoints, records  # noqa: E402
 from mzpolicy.paths import POLICIES  # noqa: E402
-from mzpolicy.roster import Tally  # noqa: E402
-from mzpolicy.roster_engine import Row, decision_error, prepare  # noqa: E402
-from mzpolicy.roster_io import RowWriter, read_rows  # noqa: E402
+from mzpolicy.roster.engine import Row, decision_error, prepare  # noqa: E402
+from mzpolicy.roster.io import RowWriter, read_rows  # noqa: E402
+from mzpolicy.roster.tally import Tally  # noqa: E402
 
 CITY = 4_000_000
 MZPOLICY = str(Path(sys.executable).parent / "mzpolicy")
@@ -262,7 +262,7 @@ def python_costs(new: opa_cpu.OpaServer, n: int, seed: int, batch: int) -> dict[
         "encode (json.dumps)": _per_row(
             lambda: [json.dumps(r, ensure_ascii=False, allow_nan=False).encode("utf-8") for r in built], n
         ),
-        "prepare (all three, roster_engine.prepare)": _per_row(lambda: [prepare(i, AS_OF, None) for i in items], n),
+        "prepare (all three, roster.engine.prepare)": _per_row(lambda: [prepare(i, AS_OF, None) for i in items], n),
         "send (join a query's bodies)": _per_row(
             lambda: [b'{"input":{"requests":[' + b",".join(b) + b"]}}" for b in batches], n
         ),
