@@ -92,6 +92,19 @@ def decision_format(command: Any) -> Any:
     )(command)
 
 
+def trail(command: Any) -> Any:
+    """--trail: the text and markdown trail shows the entries that decided (the policy marks them), or all."""
+    return click.option(
+        "--trail",
+        type=click.Choice(["decided", "all"]),
+        default="decided",
+        envvar="MZPOLICY_TRAIL",
+        show_default=True,
+        help="Trail of text and markdown output: the entries that decided the outcome, or all of them"
+        " (json always carries the whole trail).",
+    )(command)
+
+
 def decision_output(command: Any) -> Any:
     """--format and --lang, the same for every command that prints a decision."""
     return decision_format(lang()(command))
