@@ -32,7 +32,7 @@ def decide_and_name(
         raise invalid_input(exc) from None
     with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:
         decision = client.decide(request)
-        raise_for_error(decision)
+        raise_for_error(decision, request.get("as_of"))
         reference = client.document(entrypoints.REFERENCE) if names else {}
     return decision, reference
 

@@ -117,6 +117,7 @@ NEXT = {
         "since": "{on} 起应缴金额为 {amount}，此前为 {before}。",
         "ahead": "{range}：应缴 {amount}（{status}）。",
         "ahead_open": "{start} 起：应缴 {amount}（{status}）。",
+        "ahead_nothing": "{range}：个人无需缴费（{status}）。",
         "opens": "集中缴费期 {opens} 开始，届时可缴 {amount}。",
         "cannot_pay": "本年度已不能缴费（{status}）。",
         "channels": "缴费渠道：{channels}。",
@@ -135,6 +136,7 @@ NEXT = {
         "since": "The amount is {amount} since {on}; before, it was {before}.",
         "ahead": "{range}: {amount} ({status}).",
         "ahead_open": "From {start}: {amount} ({status}).",
+        "ahead_nothing": "{range}: nothing to pay ({status}).",
         "opens": "The collection window opens on {opens}; {amount} can be paid then.",
         "cannot_pay": "Nothing can be paid any more this year ({status}).",
         "channels": "Channels: {channels}.",
@@ -229,7 +231,7 @@ def next_steps(decision: dict[str, Any], lang: str, reference: dict[str, Any]) -
     office = n.of("offices", s["office"])
     status = n.of("payment_statuses", s["status"])
     if not s["eligible"]:
-        return [W["ineligible"].format(office=office)]
+        return [W["ineligible"].format(office=office), *_refund(s, W, office)]
     out = []
     amount = s["amount_due"]
     if s["paid"]:
@@ -253,7 +255,9 @@ def next_steps(decision: dict[str, Any], lang: str, reference: dict[str, Any]) -
             )
         for period in s["ahead"]:
             words = {"amount": _money(period["amount"], L), "status": n.of("payment_statuses", period["status"])}
-            if period["until"]:
+            if period["amount"] == 0 and period["until"]:
+                out.append(W["ahead_nothing"].format(range=L["range"].format(period["from"], period["until"]), **words))
+            elif period["until"]:
                 out.append(W["ahead"].format(range=L["range"].format(period["from"], period["until"]), **words))
             else:
                 out.append(W["ahead_open"].format(start=period["from"], **words))
@@ -265,13 +269,19 @@ def next_steps(decision: dict[str, Any], lang: str, reference: dict[str, Any]) -
             out.append(W["benefit_wait"].format(months=months, start=s["benefit_start"], end=s["benefit_end"]))
         else:
             out.append(W["benefit"].format(start=s["benefit_start"], end=s["benefit_end"]))
-    if s["refund"] is True:
-        out.append(W["refund_yes"].format(office=office))
-    elif s["refund"] is False:
-        out.append(W["refund_no"])
+    out += _refund(s, W, office)
     if s["refund"] is not True:
         out.append(W["office"].format(office=office))
     return out
+
+
+def _refund(steps: dict[str, Any], W: dict[str, str], office: str) -> list[str]:
+    """A refund to apply for (and where), or that the payment is not refundable; nothing where no refund case arises."""
+    if steps["refund"] is True:
+        return [W["refund_yes"].format(office=office)]
+    if steps["refund"] is False:
+        return [W["refund_no"]]
+    return []
 
 
 def _first_amount(steps: dict[str, Any]) -> Any:
