@@ -42,7 +42,7 @@ def _shown(value: Any) -> str:
 def test_command(paths: tuple[Path, ...], lang: str, verbose: bool, opa_url: str | None) -> None:
     """Run the golden cases in PATHS (YAML files, or folders of them).
 
-    Each case (fixtures/golden/README or tests/golden.py: name, as_of, record
+    Each case (the format: python/mzpolicy/golden.py; name, as_of, record
     or record_file, expect, trail) is decided by the embedded OPA (or
     --opa-url) and compared: a failing case prints each expectation with the
     value the policy gave. Exit codes: 0 every case passes; 1 some fail; 2 a
