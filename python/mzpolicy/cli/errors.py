@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from ..opa.errors import OPAError
+from ..wording import LANGS, say
 
 EXIT_OK = 0
 EXIT_ROW_ERRORS = 1
@@ -45,7 +46,33 @@ REPORT_EXIT_CODES = (
 )
 
 
-class BadInput(click.ClickException):
+def current_lang() -> str:
+    """The language of the running command's --lang (an eager option, so known
+    before any other option is checked), else English."""
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.params.get("lang") if ctx is not None else None
+    return lang if lang in LANGS else "en"
+
+
+def worded(key: str, **facts: Any) -> str:
+    """The wording table's message in the running command's language."""
+    return say(key, current_lang(), **facts)
+
+
+class _Worded(click.ClickException):
+    """An exit with one line on stderr, "Error: ..." / "错误：..." in the
+    language of the command that raised it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.lang = current_lang()
+
+    def show(self, file: Any = None) -> None:
+        message = say("error_prefix", self.lang, message=self.format_message())
+        click.echo(message, file=file, err=file is None, color=self.show_color)
+
+
+class BadInput(_Worded):
     """Bad input: one line naming the field and the problem, exit 2, no usage text."""
 
     exit_code = EXIT_BAD_INPUT
@@ -54,21 +81,22 @@ class BadInput(click.ClickException):
         return self.message
 
 
-class PolicyUnavailable(click.ClickException):
+class PolicyUnavailable(_Worded):
     """OPA could not be reached or the policy failed: exit 3."""
 
     exit_code = EXIT_POLICY_UNAVAILABLE
 
 
-class OutputFailed(click.ClickException):
+class OutputFailed(_Worded):
     """The output could not be written (disk full, no permission): exit 4."""
 
     exit_code = EXIT_OUTPUT_FAILED
 
 
 def invalid_input(error: Any) -> BadInput:
-    """A records.InputError as the exit-2 exception: "invalid input: field: problem"."""
-    return BadInput(f"invalid input: {error.one_line()}")
+    """A records.InputError as the exit-2 exception: "invalid input: field: problem", in --lang."""
+    lang = current_lang()
+    return BadInput(say("invalid_input", lang, problems=error.one_line(lang)))
 
 
 def _problems(error: dict[str, Any]) -> list[Any]:
@@ -77,40 +105,33 @@ def _problems(error: dict[str, Any]) -> list[Any]:
     return [Problem(p["field"], p["message"]) for p in error["problems"]]
 
 
-def year_hint(error: dict[str, Any]) -> str:
-    """The policy's hint for a year not loaded, in the CLI's words: the REST
-    answer names the request's policy_year, a person at the CLI sets --year."""
-    still_open = error.get("still_open_years") or []
-    if not still_open:
-        return f". {error['hint']}" if error.get("hint") else ""
-    year = still_open[0]
-    when = error.get("as_of") or "the date"
-    return (
-        f". {when} still lies in the late-payment or mid-year period of policy year {year}; "
-        f"ask for it with --year {year}"
-    )
-
-
-def raise_for_error(decision: dict[str, Any]) -> None:
+def raise_for_error(decision: dict[str, Any], as_of: str | None = None) -> None:
     """A single decision's defined error as the command's exit: 2 for the
-    caller's input or year, 3 for the policy's own failure."""
+    caller's input or year, 3 for the policy's own failure; worded in --lang
+    from the error's facts (as_of: the request's, which the hint names)."""
     from ..records import InputError
 
     error = decision.get("error")
     if not error:
         return
     if error.get("code") == "year_not_loaded":
-        message = f"policy year {error['policy_year']} is not loaded; loaded years: " + ", ".join(
-            map(str, error["loaded_years"])
-        )
-        message += year_hint(error)
+        loaded = ", ".join(map(str, error["loaded_years"]))
+        message = worded("year_not_loaded", year=error["policy_year"], loaded=loaded)
+        still_open = error.get("still_open_years") or []
+        if still_open and as_of:
+            message = worded(
+                "and_then", message=message, then=worded("year_still_open", as_of=as_of, open=still_open[0])
+            )
+        elif error.get("hint"):
+            message = worded("and_then", message=message, then=error["hint"])
         raise BadInput(message)
     if error.get("code") == "invalid_input":
         raise invalid_input(InputError(_problems(error)))
     if error.get("code") == "year_incomplete":
         # The year's table is the policy's: an incomplete one is a policy failure (exit 3), not bad input.
-        raise PolicyUnavailable(error["message"])
-    raise PolicyUnavailable(f"the policy answered with an unknown error: {error}")
+        problems = "; ".join(map(str, error.get("incomplete") or []))
+        raise PolicyUnavailable(worded("year_incomplete", year=error["policy_year"], problems=problems))
+    raise PolicyUnavailable(worded("unknown_policy_error", error=error))
 
 
 @contextlib.contextmanager
@@ -119,7 +140,7 @@ def opa_failures() -> Iterator[None]:
     try:
         yield
     except OPAError as exc:
-        raise PolicyUnavailable(str(exc)) from None
+        raise PolicyUnavailable(exc.worded(current_lang())) from None
 
 
 @contextlib.contextmanager

@@ -57,7 +57,7 @@ class DecisionClient:
             raise missing(self.endpoint.url, f"decision at {entrypoints.query(entrypoints.DECISION)}")
         problem = decision_problem(answer["result"])
         if problem:
-            raise OPAError(f"OPA at {self.endpoint.url} answered {problem}")
+            raise OPAError.of("opa_answered", url=self.endpoint.url, problem=problem)
         return answer["result"]
 
     def loaded_years(self) -> list[int]:
