@@ -26,14 +26,16 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from conftest import ROOT, run_cli
-from golden import golden_cases, record_of
+from golden import golden_cases
 from mzpolicy import entrypoints
+from mzpolicy.golden import record_of
 from mzpolicy.opa import Endpoint
 
 BUNDLED = ROOT / "schemas" / "openapi.bundled.json"
 PACKAGE = "mzpolicy_generated_client"
 # A golden case whose resident is eligible, decided in a year's window.
-CASE = next(case for _, case in golden_cases() if case.get("expect", {}).get("eligible") is True)
+ELIGIBLE_CASE = next(case for _, case in golden_cases() if case.spec.get("expect", {}).get("eligible") is True)
+CASE = ELIGIBLE_CASE.spec
 
 
 def _bundler() -> Any:
@@ -158,7 +160,7 @@ def generated_decision(generated, opa_endpoint: Endpoint) -> dict[str, Any]:
 
     decide = importlib.import_module(f"{PACKAGE}.api.default.decide")
     models = importlib.import_module(f"{PACKAGE}.models")
-    request = build_request(record_of(CASE), as_of=str(CASE["as_of"]), policy_year=CASE.get("policy_year"))
+    request = build_request(record_of(ELIGIBLE_CASE), as_of=str(CASE["as_of"]), policy_year=CASE.get("policy_year"))
     with generated.AuthenticatedClient(base_url=opa_endpoint.url, token=opa_endpoint.token) as client:
         response = decide.sync_detailed(client=client, body=models.DecisionRequest.from_dict({"input": request}))
     assert response.status_code == 200, response.content
@@ -168,7 +170,7 @@ def generated_decision(generated, opa_endpoint: Endpoint) -> dict[str, Any]:
 
 def test_the_generated_client_decides_as_the_cli_does(tmp_path, generated_decision, opa_endpoint: Endpoint):
     record = tmp_path / "record.json"
-    record.write_text(json.dumps(record_of(CASE), ensure_ascii=False), encoding="utf-8")
+    record.write_text(json.dumps(record_of(ELIGIBLE_CASE), ensure_ascii=False), encoding="utf-8")
     args = ["eval", str(record), "--as-of", str(CASE["as_of"]), "--format", "json", "--opa-url", opa_endpoint.url]
     if CASE.get("policy_year"):
         args += ["--year", str(CASE["policy_year"])]
@@ -281,7 +283,7 @@ def test_endpoint_keeps_a_path_prefix():
 # A URL that is no base URL is a usage error (exit 2, CONTRACT), refused before any OPA is asked.
 def test_an_opa_url_that_is_no_base_url_is_refused_naming_the_flag(tmp_path, url):
     record = tmp_path / "record.json"
-    record.write_text(json.dumps(record_of(CASE)), encoding="utf-8")
+    record.write_text(json.dumps(record_of(ELIGIBLE_CASE)), encoding="utf-8")
     result = run_cli("eval", str(record), "--as-of", str(CASE["as_of"]), "--opa-url", url)
     assert result.returncode == 2 and result.stdout == ""
     assert "--opa-url" in result.stderr and url in result.stderr, result.stderr
@@ -289,7 +291,7 @@ def test_an_opa_url_that_is_no_base_url_is_refused_naming_the_flag(tmp_path, url
 
 def test_eval_and_batch_reach_opa_behind_a_gateway_prefix(tmp_path, opa_endpoint: Endpoint):
     record = tmp_path / "record.json"
-    record.write_text(json.dumps(record_of(CASE), ensure_ascii=False), encoding="utf-8")
+    record.write_text(json.dumps(record_of(ELIGIBLE_CASE), ensure_ascii=False), encoding="utf-8")
     token = {"MZPOLICY_OPA_TOKEN": opa_endpoint.token or ""}
     common = ["--as-of", str(CASE["as_of"])] + (["--year", str(CASE["policy_year"])] if CASE.get("policy_year") else [])
     direct = run_cli("eval", str(record), *common, "--format", "json", "--opa-url", opa_endpoint.url, env=token)
@@ -308,7 +310,7 @@ def test_eval_and_batch_reach_opa_behind_a_gateway_prefix(tmp_path, opa_endpoint
         assert all(path.startswith("/gateway/opa/") for path in gateway.seen), gateway.seen
 
         roster = tmp_path / "roster.jsonl"
-        roster.write_text(json.dumps(record_of(CASE), ensure_ascii=False) + "\n", encoding="utf-8")
+        roster.write_text(json.dumps(record_of(ELIGIBLE_CASE), ensure_ascii=False) + "\n", encoding="utf-8")
         gateway.seen.clear()
         batch = run_cli(
             "batch", str(roster), *common, "--format", "jsonl", "--opa-url", f"{gateway.url}/gateway/opa", env=token

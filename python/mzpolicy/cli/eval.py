@@ -62,7 +62,7 @@ def eval_command(
     """
     with ended_by_signals(), opa_failures(), embedded_unless(opa_url) as server:
         # The embedded OPA boots while the record is read and the libraries load.
-        from .. import entrypoints, records
+        from .. import records
         from ..render import decision as render
 
         try:
