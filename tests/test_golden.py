@@ -26,7 +26,7 @@ def test_golden_case_through_cli_and_rest(case, opa_url, post_decision):
 
 
 def test_there_are_golden_cases_for_every_year():
-    years = {c.get("policy_year") or c["clause"].split("〔")[1][:4] for _, c in CASES}
+    years = {c.spec.get("policy_year") or c.spec["clause"].split("〔")[1][:4] for _, c in CASES}
     assert CASES and years
 
 

@@ -19,6 +19,9 @@ from click.testing import CliRunner
 
 from mzpolicy.cli import main
 
+# The messages checked here are the English ones (--lang zh words them from the same table: test_counter.py).
+ENGLISH = {"MZPOLICY_LANG": "en"}
+
 AS_OF = "2024-10-10"
 RECORD = {"id_type": "resident_id", "id_number": "441402199001011237", "hukou_region": "441402"}
 
@@ -123,7 +126,9 @@ def _with(decision: dict[str, Any], value: Any, *path: str | int) -> dict[str, A
 )
 def test_a_result_that_is_not_an_object(broken_opa, record_file, result, words):
     broken_opa.answer({"result": result})
-    outcome = CliRunner().invoke(main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)])
+    outcome = CliRunner(env=ENGLISH).invoke(
+        main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)]
+    )
     assert_policy_failed(outcome, _url(broken_opa), *words)
 
 
@@ -141,7 +146,7 @@ def test_a_result_that_is_not_an_object(broken_opa, record_file, result, words):
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
 def test_a_decision_lacking_a_required_field_is_named(broken_opa, record_file, real_decision, path, field, fmt):
     broken_opa.answer({"result": _without(real_decision, *path)})
-    outcome = CliRunner().invoke(
+    outcome = CliRunner(env=ENGLISH).invoke(
         main, ["eval", record_file, "--as-of", AS_OF, "--format", fmt, "--opa-url", _url(broken_opa)]
     )
     assert_policy_failed(outcome, f"a decision without {field}: is the bundle older than this CLI?")
@@ -160,7 +165,9 @@ def test_a_decision_with_a_field_of_the_wrong_shape_is_named(
     broken_opa, record_file, real_decision, value, path, words
 ):
     broken_opa.answer({"result": _with(real_decision, value, *path)})
-    outcome = CliRunner().invoke(main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)])
+    outcome = CliRunner(env=ENGLISH).invoke(
+        main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)]
+    )
     line = assert_policy_failed(outcome, "schemas/decision.schema.json", *words)
     assert len(line) < 400, line
 
@@ -177,7 +184,9 @@ def test_a_decision_with_a_field_of_the_wrong_shape_is_named(
 )
 def test_a_defined_error_of_the_wrong_shape_is_named(broken_opa, record_file, error, words):
     broken_opa.answer({"result": {"error": error}})
-    outcome = CliRunner().invoke(main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)])
+    outcome = CliRunner(env=ENGLISH).invoke(
+        main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)]
+    )
     assert_policy_failed(outcome, *words)
 
 
@@ -195,13 +204,15 @@ def test_a_defined_error_of_the_wrong_shape_is_named(broken_opa, record_file, er
 )
 def test_a_body_that_is_not_an_answer(broken_opa, record_file, body, status, words):
     broken_opa.answer(body, status)
-    outcome = CliRunner().invoke(main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)])
+    outcome = CliRunner(env=ENGLISH).invoke(
+        main, ["eval", record_file, "--as-of", AS_OF, "--opa-url", _url(broken_opa)]
+    )
     assert_policy_failed(outcome, *words)
 
 
 def test_diff_checks_each_year_s_decision_too(broken_opa, record_file, real_decision):
     broken_opa.answer({"result": _without(real_decision, "payment", "status")})
-    outcome = CliRunner().invoke(
+    outcome = CliRunner(env=ENGLISH).invoke(
         main, ["diff", record_file, "--years", "2023,2025", "--as-of", AS_OF, "--opa-url", _url(broken_opa)]
     )
     assert_policy_failed(outcome, "a decision without payment.status")
@@ -210,7 +221,7 @@ def test_diff_checks_each_year_s_decision_too(broken_opa, record_file, real_deci
 def test_the_real_decision_passes_the_check(broken_opa, record_file, real_decision):
     # The control: the same server handing back the undamaged decision gets it rendered.
     broken_opa.answer({"result": real_decision})
-    outcome = CliRunner().invoke(
+    outcome = CliRunner(env=ENGLISH).invoke(
         main, ["eval", record_file, "--as-of", AS_OF, "--format", "json", "--opa-url", _url(broken_opa)]
     )
     assert outcome.exit_code == 0, outcome.stderr

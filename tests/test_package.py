@@ -253,3 +253,38 @@ def test_every_command_loads_and_the_help_lists_them():
 if __name__ == "__main__":
     for module, targets in sorted(import_graph().items()):
         print(module, "->", ", ".join(sorted(targets)) or "(nothing of mzpolicy)")
+
+
+# ---------------------------------------------------------------- facts learned, not restated
+
+
+def test_the_id_types_checked_for_a_birth_date_are_those_the_policy_checks(post_decision):
+    """records learns which id types carry GB 11643's birth date and check
+    character from the resident schema; the policy checks the same types."""
+    import re
+
+    from mzpolicy import records
+
+    schema = json.loads((ROOT / "schemas" / "resident.schema.json").read_text(encoding="utf-8"))
+    patterns = {}
+    for clause in schema["allOf"]:
+        id_type = clause["if"]["properties"]["id_type"]
+        for t in id_type.get("enum", [id_type.get("const")]):
+            patterns[t] = clause["then"]["properties"]["id_number"]["pattern"]
+    wrong = [
+        f + str((int(records.check_digit(f).replace("X", "10")) + 1) % 10)
+        for f in ("44140219900101123", "94414021990010112")
+    ]
+    policy_checks, python_checks = set(), set()
+    for id_type in schema["properties"]["id_type"]["enum"]:
+        numbers = [n for n in [*wrong, "H12345678"] if re.fullmatch(patterns[id_type].strip("^$"), n)]
+        assert numbers, id_type
+        resident = {"id_type": id_type, "id_number": numbers[0], "hukou_region": "441402", "birth_date": "1990-01-01"}
+        request = {"as_of": "2024-10-10", "resident": resident}
+        problems = (post_decision(request).get("error") or {}).get("problems") or []
+        if any("check digit" in p["message"] for p in problems):
+            policy_checks.add(id_type)
+        if any("check digit" in p.message for p in records.problems(request)):
+            python_checks.add(id_type)
+    assert python_checks == policy_checks == records.id_types_with_birth_date()
+    assert len(policy_checks) >= 2  # the test asked real numbers of more than one type

@@ -429,8 +429,10 @@ def assert_contract(result, expect_fields: set[str] | None = None, expect_decisi
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: invalid input: "), lines[0]
-    message = lines[0].removeprefix("Error: invalid input: ")
+    # The line is in the command's --lang (default zh): "Error: invalid input: " or "错误：输入有误：".
+    prefix = next((p for p in ("Error: invalid input: ", "错误：输入有误：") if lines[0].startswith(p)), None)
+    assert prefix, lines[0]
+    message = lines[0].removeprefix(prefix)
     assert message.startswith(FIELD_PREFIXES), message
     for field in expect_fields or ():
         assert f"{field}: " in message, (field, message)

@@ -19,12 +19,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SKIP = {"trail", "document", "policy_year", "as_of"}
 
 
-def policy_year_of(as_of: str) -> int:
-    """CONTRACT §1: September on belongs to the next year's collection."""
-    d = dt.date.fromisoformat(as_of)
-    return d.year + 1 if d.month >= 9 else d.year
-
-
 def shift_date(value: str, years: int) -> str:
     d = dt.date.fromisoformat(value)
     try:
@@ -33,9 +27,12 @@ def shift_date(value: str, years: int) -> str:
         return d.replace(year=d.year + years, day=28).isoformat()
 
 
-def requests_for(request: dict[str, Any], years: list[int], same_date: bool) -> dict[int, dict[str, Any]]:
-    """One request per year; unless same_date, as_of and payment.date move with the year."""
-    base_year = policy_year_of(request["as_of"])
+def requests_for(
+    request: dict[str, Any], years: list[int], same_date: bool, base_year: int
+) -> dict[int, dict[str, Any]]:
+    """One request per year; unless same_date, as_of and payment.date move
+    with the year, from `base_year`: the year the policy puts as_of in
+    (entrypoints.POLICY_YEAR; the rule is the policy's, not this module's)."""
     out = {}
     for year in years:
         r = copy.deepcopy(request)

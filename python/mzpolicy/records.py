@@ -15,6 +15,7 @@ past MAX_EXPANDED_SIZE, and every message quotes values cut short.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import json
 import math
@@ -22,7 +23,7 @@ import re
 import reprlib
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import IO, Any
@@ -31,6 +32,7 @@ import jsonschema
 import yaml
 
 from .paths import SCHEMAS
+from .wording import say
 
 # A record is a few hundred bytes, a whole request a few more, and every
 # field has a bound (a name 100 characters, 11 identities, ...): a file a
@@ -51,8 +53,24 @@ MAX_SCHEMA_ERRORS = 50
 
 @dataclass(frozen=True)
 class Problem:
+    """A field path and what is wrong with it: `message` in English, and,
+    for the problems this package words, the wording table's key and facts
+    (mzpolicy.wording), so that it can be shown in the command's language."""
+
     field: str
     message: str
+    key: str | None = field(default=None, compare=False)
+    facts: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def of(cls, field_path: str, key: str, **facts: Any) -> Problem:
+        return cls(field_path, say(key, "en", **facts), key, facts)
+
+    def worded(self, lang: str = "en") -> str:
+        return say(self.key, lang, **self.facts) if self.key else self.message
+
+    def text(self, lang: str = "en") -> str:
+        return f"{self.field}: {self.worded(lang)}"
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -65,13 +83,13 @@ class InputError(Exception):
         self.problems = sorted(problems, key=lambda p: (p.field, p.message))
         super().__init__(self.one_line())
 
-    def one_line(self) -> str:
-        """Every problem up to MAX_LISTED_PROBLEMS, each cut short, on one line."""
-        first, *rest = (short(str(p), 240) for p in self.problems[:MAX_LISTED_PROBLEMS])
+    def one_line(self, lang: str = "en") -> str:
+        """Every problem up to MAX_LISTED_PROBLEMS, each cut short, on one line, in `lang`."""
+        first, *rest = (short(p.text(lang), 240) for p in self.problems[:MAX_LISTED_PROBLEMS])
         more = len(self.problems) - 1
         if more:
             unlisted = "; …" if len(self.problems) > MAX_LISTED_PROBLEMS else ""
-            first = f"{first} (and {more} more: " + "; ".join(rest) + unlisted + ")"
+            first = say("and_more", lang, first=first, more=more, rest="; ".join(rest) + unlisted)
         return visible(_escape_line_breaks(first))
 
 
@@ -112,7 +130,6 @@ def shown(value: Any) -> str:
 
 
 REQUEST_KEYS = {"as_of", "policy_year", "resident"}
-ID_WITH_BIRTH_DATE = {"resident_id", "hmt_residence_permit", "foreign_permanent_residence"}
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
 # ASCII digits only, as the schema and the Rego have it (str.isdigit also takes '²' and '４').
@@ -225,7 +242,7 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
         if key in sizes:
             return sizes[key]
         if key in open_nodes:
-            raise InputError([Problem("(file)", "the document refers to itself (a YAML alias inside its anchor)")])
+            raise InputError([Problem.of("(file)", "file_refers_to_itself")])
         open_nodes.add(key)
         if isinstance(node, yaml.SequenceNode):
             total = 1 + sum(size(item) for item in node.value)
@@ -235,8 +252,7 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
             total = 1 + len(node.value)
         open_nodes.discard(key)
         if total > MAX_EXPANDED_SIZE:
-            grown = f"{source} grows past {MAX_EXPANDED_SIZE:,} values and characters once its aliases are expanded"
-            raise InputError([Problem("(file)", grown)])
+            raise InputError([Problem.of("(file)", "file_grows", source=source, limit=f"{MAX_EXPANDED_SIZE:,}")])
         sizes[key] = total
         return total
 
@@ -246,7 +262,7 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
 def parse_text(text: str, source: str = "(input)") -> Any:
     """YAML or JSON text to a Python value (YAML is a superset of JSON)."""
     if not text.strip():
-        raise InputError([Problem("(file)", f"{source} is empty")])
+        raise InputError([Problem.of("(file)", "file_empty", source=source)])
     try:
         # JSON first: PyYAML (YAML 1.1) reads JSON numbers such as 4e2 or 1.5e3 as strings.
         return parse_json(text)
@@ -256,13 +272,14 @@ def parse_text(text: str, source: str = "(input)") -> Any:
         return _load_yaml(text, source)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError([Problem("(file)", f"{source} is not YAML or JSON{at}: {short(problem, 120)}")]) from None
+        problem = short(getattr(exc, "problem", None) or str(exc).splitlines()[0], 120)
+        at = ("file_at", {"line": where.line + 1, "column": where.column + 1}) if where else ""
+        raise InputError([Problem.of("(file)", "file_not_yaml", source=source, at=at, problem=problem)]) from None
     except RecursionError:
-        raise InputError([Problem("(file)", f"{source} nests too deeply")]) from None
+        raise InputError([Problem.of("(file)", "file_nests", source=source)]) from None
     except (ValueError, TypeError, OverflowError) as exc:  # an explicit tag the value does not fit (!!int abc)
-        raise InputError([Problem("(file)", f"{source} is not YAML or JSON: {short(str(exc), 120)}")]) from None
+        problem = short(str(exc), 120)
+        raise InputError([Problem.of("(file)", "file_not_yaml", source=source, at="", problem=problem)]) from None
 
 
 def load(path: str, stdin: IO[bytes] | None = None) -> Any:
@@ -277,11 +294,11 @@ def load(path: str, stdin: IO[bytes] | None = None) -> Any:
             with open(path, "rb") as f:
                 raw = _read_capped(f, source)
         except OSError as exc:
-            raise InputError([Problem("(file)", f"cannot read {path}: {exc.strerror}")]) from None
+            raise InputError([Problem.of("(file)", "file_unreadable", path=path, reason=exc.strerror)]) from None
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
-        raise InputError([Problem("(file)", f"{source} is not UTF-8 text")]) from None
+        raise InputError([Problem.of("(file)", "file_not_utf8", source=source)]) from None
     return parse_text(text, source)
 
 
@@ -290,7 +307,7 @@ def _read_capped(stream: IO[Any], source: str) -> bytes | str:
     raw = stream.read(MAX_DOCUMENT_BYTES + 1)
     if len(raw) > MAX_DOCUMENT_BYTES:
         limit = f"{MAX_DOCUMENT_BYTES >> 10} KiB"
-        raise InputError([Problem("(file)", f"{source} is larger than {limit}, more than a record can be")])
+        raise InputError([Problem.of("(file)", "file_too_large", source=source, limit=limit)])
     return raw
 
 
@@ -312,10 +329,10 @@ def build_request(document: Any, as_of: str | None = None, policy_year: int | No
     try:
         document = _jsonable(document)
     except RecursionError:
-        raise InputError([Problem("(file)", "the document nests too deeply")]) from None
+        raise InputError([Problem.of("(file)", "file_nests", source="the document")]) from None
     if not isinstance(document, dict):
         kind = type(document).__name__ if document is not None else "nothing"
-        raise InputError([Problem("(file)", f"expected a mapping (a resident record), got {kind}")])
+        raise InputError([Problem.of("(file)", "not_a_mapping", kind=kind)])
     is_request = "resident" in document and set(document) <= REQUEST_KEYS
     request = dict(document) if is_request else {"resident": document}
     if as_of is not None:
@@ -387,27 +404,59 @@ def _schema_problems(name: str, instance: Any, prefix: str) -> list[Problem]:
             continue
         parts = list(error.absolute_path)
         if error.validator == "additionalProperties":
-            known = set((error.schema or {}).get("properties", {}))
+            known = sorted((error.schema or {}).get("properties", {}))
             for extra in sorted(k for k in error.instance if k not in known):
-                problems.append(Problem(field_path(prefix, [*parts, extra]), "is not a known field"))
+                problems.append(_unknown_field(field_path(prefix, [*parts, extra]), extra, known))
             continue
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else error.message
-            problems.append(Problem(field_path(prefix, [*parts, missing]), "is required"))
+            problems.append(Problem.of(field_path(prefix, [*parts, missing]), "required"))
             continue
-        problems.append(Problem(field_path(prefix, parts), _message(error)))
+        problems.append(_problem(field_path(prefix, parts), error))
     return problems
+
+
+def _unknown_field(path: str, name: Any, known: list[str]) -> Problem:
+    """An unknown key, with the schema's property names closest to it (difflib) as "did you mean"."""
+    close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.6) if isinstance(name, str) else []
+    if not close:
+        return Problem.of(path, "unknown_field")
+    return Problem.of(path, "unknown_field_suggest", suggestions=" / ".join(close))
+
+
+# jsonschema's validators this package words itself (wording.WORDS), with the fact each quotes.
+_WORDED = {
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "maxLength": "too_long",
+    "minLength": "too_short",
+    "uniqueItems": "not_unique",
+    "minItems": "too_few_items",
+}
+
+
+def _problem(path: str, error: jsonschema.ValidationError) -> Problem:
+    """A schema error as a Problem: worded by the table where it words that
+    kind of error, else jsonschema's own English message."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = shown(error.instance)
+    if error.validator == "pattern" and "description" in schema:
+        return Problem.of(path, "pattern", value=value, description=schema["description"])
+    if error.validator == "enum":
+        return Problem.of(path, "not_one_of", value=value, allowed=", ".join(map(str, error.validator_value)))
+    if error.validator == "format" and error.validator_value == "date":
+        return Problem.of(path, "not_a_date", value=value)
+    if error.validator == "type":
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return Problem.of(path, "type", value=value, type=[str(t) for t in types])
+    if error.validator in _WORDED and not isinstance(error.validator_value, dict | list):
+        return Problem.of(path, _WORDED[error.validator], value=value, limit=error.validator_value)
+    return Problem(path, _message(error))
 
 
 def _message(error: jsonschema.ValidationError) -> str:
     """jsonschema's message with the value it quotes (whole, however long) cut short."""
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    value = shown(error.instance)
-    if error.validator == "pattern" and "description" in schema:
-        return f"{value} is not valid: {schema['description']}"
-    if error.validator == "enum":
-        return f"{value} is not one of " + ", ".join(map(str, error.validator_value))
-    return short(error.message.replace(repr(error.instance), value), 200)
+    return short(error.message.replace(repr(error.instance), shown(error.instance)), 200)
 
 
 def _real_date(value: Any) -> bool:
@@ -418,6 +467,25 @@ def _real_date(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+# The schema's id_number pattern of a GB 11643 number ends in its check character.
+_GB11643_END = "[0-9X]$"
+
+
+@cache
+def id_types_with_birth_date() -> frozenset[str]:
+    """The id types whose numbers are GB 11643's 18 characters (positions
+    7-14 the birth date, the last a check character), as
+    schemas/resident.schema.json has them: the types whose id_number pattern
+    (its allOf if id_type ... then) ends in the check character [0-9X]."""
+    found: set[str] = set()
+    for clause in _schema("resident").get("allOf", []):
+        id_type = clause.get("if", {}).get("properties", {}).get("id_type", {})
+        pattern = clause.get("then", {}).get("properties", {}).get("id_number", {}).get("pattern", "")
+        if pattern.endswith(_GB11643_END):
+            found.update(id_type.get("enum", [id_type["const"]] if "const" in id_type else []))
+    return frozenset(found)
 
 
 def id_birth_date(id_number: str) -> str | None:
@@ -436,9 +504,9 @@ def _resolved(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 def _over(field: str, value: Any, node: dict[str, Any]) -> Problem | None:
     if isinstance(value, list) and "maxItems" in node and len(value) > node["maxItems"]:
-        return Problem(field, f"has {len(value)} items, at most {node['maxItems']}")
+        return Problem.of(field, "too_many_items", count=len(value), limit=node["maxItems"])
     if isinstance(value, dict) and "maxProperties" in node and len(value) > node["maxProperties"]:
-        return Problem(field, f"has {len(value)} keys, at most {node['maxProperties']}")
+        return Problem.of(field, "too_many_keys", count=len(value), limit=node["maxProperties"])
     return None
 
 
@@ -537,9 +605,9 @@ def problems(request: dict[str, Any], fast: bool = True) -> list[Problem]:
         if isinstance(amount, int | float | Decimal) and not isinstance(amount, bool):
             exact = as_written(amount) if isinstance(amount, float) else Decimal(amount)
             if not (isinstance(exact, Decimal) and exact.is_finite()):
-                found.append(Problem("resident.payment.amount", f"{amount} is not a finite number"))
+                found.append(Problem.of("resident.payment.amount", "not_finite", amount=amount))
             elif decimals(exact) > 2:
-                found.append(Problem("resident.payment.amount", f"{shown(amount)} yuan has more than two decimals"))
+                found.append(Problem.of("resident.payment.amount", "two_decimals", amount=shown(amount)))
     return found
 
 
@@ -547,25 +615,18 @@ def _id_problems(resident: dict[str, Any], as_of: Any) -> list[Problem]:
     found = []
     id_type, number = resident.get("id_type"), resident.get("id_number")
     birth = resident.get("birth_date")
-    if id_type in ID_WITH_BIRTH_DATE and isinstance(number, str) and _EIGHTEEN_CHARACTER_ID.fullmatch(number):
+    if id_type in id_types_with_birth_date() and isinstance(number, str) and _EIGHTEEN_CHARACTER_ID.fullmatch(number):
         expected = check_digit(number[:17])
         if number[17] != expected:
-            found.append(
-                Problem(
-                    "resident.id_number",
-                    f"check digit is {number[17]}, GB 11643 gives {expected} for the first 17 characters",
-                )
-            )
+            found.append(Problem.of("resident.id_number", "check_digit", digit=number[17], expected=expected))
         derived = id_birth_date(number)
         if derived is None:
-            found.append(Problem("resident.id_number", f"positions 7-14 ({number[6:14]}) are not a real birth date"))
+            found.append(Problem.of("resident.id_number", "id_birth_date", digits=number[6:14]))
         elif isinstance(birth, str) and birth != derived:
-            found.append(
-                Problem("resident.birth_date", f"{short(birth)} disagrees with the ID number, which gives {derived}")
-            )
+            found.append(Problem.of("resident.birth_date", "birth_disagrees", birth=short(birth), derived=derived))
         birth = derived
     if isinstance(birth, str) and isinstance(as_of, str) and _real_date(birth) and _real_date(as_of) and birth > as_of:
-        found.append(Problem("resident.birth_date", f"{birth} is after as_of {as_of}"))
+        found.append(Problem.of("resident.birth_date", "born_after_as_of", birth=birth, as_of=as_of))
     return found
 
 
@@ -576,7 +637,7 @@ def validate(request: dict[str, Any], fast: bool = True) -> dict[str, Any]:
     try:
         found = problems(request, fast)
     except RecursionError:
-        found = [Problem("(file)", "the document nests too deeply")]
+        found = [Problem.of("(file)", "file_nests", source="the document")]
     if found:
         raise InputError(found)
     return request

@@ -23,6 +23,7 @@ COMMANDS = {
     "serve": "serve:serve",
     "build-years": "years:build_years_command",
     "new-year": "years:new_year_command",
+    "test": "golden:test_command",
 }
 
 

@@ -18,7 +18,7 @@ from ..roster.engine import Roster
 from ..roster.io import OutputError, RosterFormatError, RowWriter, SafeOutput
 from ..roster.tally import Tally
 from . import options, signals
-from .errors import EXIT_CODES_HELP, BadInput, OutputFailed
+from .errors import EXIT_CODES_HELP, BadInput, OutputFailed, roster_failures
 
 
 @click.command("batch", epilog=EXIT_CODES_HELP)
@@ -107,7 +107,19 @@ def batch_command(
     # decision, which evaluates no explanation, has all of them.
     entrypoint = entrypoints.BATCH_ROWS if fmt in ("csv", "xlsx") else entrypoints.BATCH_DECISIONS
     job = Roster(
-        roster, input_format, as_of, policy_year, opa_url, batch_size, in_flight, progress, entrypoint, encoding
+        roster,
+        input_format,
+        as_of,
+        policy_year,
+        opa_url,
+        batch_size,
+        in_flight,
+        progress,
+        entrypoint,
+        encoding,
+        today=options.today_in_shanghai(),
+        token=options.opa_token(),
+        warn=lambda message: click.echo(message, err=True),
     )
     tally = Tally()
     output: Any
@@ -119,8 +131,9 @@ def batch_command(
         raise OutputFailed(str(exc)) from None
     written = 0
     provenance = meta.Provenance(job, fmt)
-    with job.opened():
-        cells = _people_cells(job, lang) if fmt == "xlsx" or excel else None
+    with roster_failures(), job.opened():
+        reference = job.query(entrypoints.REFERENCE) or {}
+        cells = _people_cells(job, reference, lang) if fmt == "xlsx" or excel else None
         try:
             if output is None:
                 from ..render.spreadsheet import BatchWorkbook
@@ -177,18 +190,18 @@ def batch_command(
             else f"续写：{output.partial} 中已有 {output.rows_before} 行（其中错误 {output.errors_before} 行）",
             err=True,
         )
-    for line in tally.lines(job.elapsed, lang):
+    for line in tally.lines(job.elapsed, lang, reference):
         click.echo(line, err=True)
     if tally.errors or output.errors_before:
         click.get_current_context().exit(1)
 
 
-def _people_cells(job: Roster, lang: str) -> Any:
+def _people_cells(job: Roster, reference: dict[str, Any], lang: str) -> Any:
     """How a row is worded for people (xlsx, --excel): names of codes from
     data.mz.reference, rule titles from data.mz.index, both asked of the bundle."""
     from ..render.spreadsheet import BatchCells
 
-    return BatchCells(job.query(entrypoints.REFERENCE) or {}, job.query(entrypoints.RULE_INDEX) or {}, lang)
+    return BatchCells(reference, job.query(entrypoints.RULE_INDEX) or {}, lang)
 
 
 def _incomplete(output: Any, start_row: int, written: int) -> None:

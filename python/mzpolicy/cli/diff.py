@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from ..opa.server import embedded_unless
+from ..opa.client import connect
+from ..opa.server import EmbeddedServer, embedded_unless
 from . import options
-from .errors import invalid_input, opa_failures
+from .errors import PolicyUnavailable, invalid_input, opa_failures, raise_for_error
 from .eval import decide, policy_document
 from .signals import ended_by_signals
+
+
+def base_year(base: dict[str, Any], opa_url: str | None, server: EmbeddedServer | None) -> int:
+    """The policy year the policy puts the request's as_of in (CONTRACT §1):
+    its decision's policy_year, or its year_not_loaded error's (a date of a
+    year not loaded may still be compared with years that are)."""
+    from .. import records
+
+    try:
+        records.validate(base, fast=False)
+    except records.InputError as exc:
+        raise invalid_input(exc) from None
+    with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:
+        answer = client.decide(base)
+    year = answer.get("policy_year", (answer.get("error") or {}).get("policy_year"))
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    raise_for_error(answer)
+    raise PolicyUnavailable(f"the policy answered without a policy year: {answer}")
 
 
 def _years(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
@@ -52,9 +74,9 @@ def diff_command(
             raise invalid_input(exc) from None
         base.pop("policy_year", None)
         base.setdefault("as_of", options.today_in_shanghai())
-        per_year = diff.requests_for(base, years, same_date)
         decisions = {}
         with opa_failures(), embedded_unless(opa_url) as server:
+            per_year = diff.requests_for(base, years, same_date, base_year(base, opa_url, server))
             for year, request in per_year.items():
                 decisions[year] = decide(request, opa_url, server)
             index = policy_document(entrypoints.RULE_INDEX, opa_url, server)

@@ -15,7 +15,16 @@ from .signals import ended_by_signals
 
 def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer | None = None) -> dict[str, Any]:
     """Validate, ask OPA, and turn the decision's defined errors into exceptions."""
-    from .. import records
+    decision, _ = decide_and_name(request, opa_url, server, names=False)
+    return decision
+
+
+def decide_and_name(
+    request: dict[str, Any], opa_url: str | None, server: EmbeddedServer | None = None, names: bool = True
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The decision and, from the same OPA, the names of its codes
+    (data.mz.reference; empty when names=False): the renderer shows no code."""
+    from .. import entrypoints, records
 
     try:
         records.validate(request, fast=False)
@@ -23,8 +32,9 @@ def decide(request: dict[str, Any], opa_url: str | None, server: EmbeddedServer 
         raise invalid_input(exc) from None
     with opa_failures(), connect(opa_url, token=options.opa_token(), server=server) as client:
         decision = client.decide(request)
-    raise_for_error(decision)
-    return decision
+        raise_for_error(decision, request.get("as_of"))
+        reference = client.document(entrypoints.REFERENCE) if names else {}
+    return decision, reference
 
 
 def policy_document(path: str, opa_url: str | None, server: EmbeddedServer | None = None) -> Any:
@@ -38,9 +48,10 @@ def policy_document(path: str, opa_url: str | None, server: EmbeddedServer | Non
 @options.as_of("Date to decide on (YYYY-MM-DD). Default: today in Asia/Shanghai.")
 @options.year("Policy year. Default: from --as-of (September on: next year).")
 @options.decision_output
+@options.trail
 @options.opa_url()
 def eval_command(
-    record: str, as_of: str | None, policy_year: int | None, fmt: str, lang: str, opa_url: str | None
+    record: str, as_of: str | None, policy_year: int | None, fmt: str, lang: str, trail: str, opa_url: str | None
 ) -> None:
     """Decide for one resident record.
 
@@ -60,6 +71,6 @@ def eval_command(
         except records.InputError as exc:
             raise invalid_input(exc) from None
         request.setdefault("as_of", options.today_in_shanghai())
-        decision = decide(request, opa_url, server)
+        decision, reference = decide_and_name(request, opa_url, server, names=fmt != "json")
     name = request["resident"].get("name")
-    click.echo(render.render(decision, fmt, lang, name), nl=False)
+    click.echo(render.render(decision, fmt, lang, name, reference, trail), nl=False)

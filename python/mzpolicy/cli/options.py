@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..paths import POLICIES
-from .errors import BadInput
+from .errors import BadInput, worded
 
 Decorator = Callable[[Any], Any]
 
@@ -51,7 +51,7 @@ def iso_date(ctx: click.Context | None, param: click.Parameter | None, value: st
     from ..records import shown
 
     # Bad input, not bad usage: one line naming the option (CONTRACT §4), no usage text.
-    raise BadInput(f"invalid input: --as-of: {shown(value)} is not a real date in YYYY-MM-DD form")
+    raise BadInput(worded("as_of", value=shown(value)))
 
 
 def as_of(help: str) -> Decorator:
@@ -65,7 +65,19 @@ def year(help: str) -> Decorator:
 def opa_url(
     help: str = "Ask this OPA server instead of starting the pinned one (MZPOLICY_OPA_TOKEN is sent).",
 ) -> Decorator:
-    return click.option("--opa-url", envvar="MZPOLICY_OPA_URL", help=help)
+    return click.option("--opa-url", envvar="MZPOLICY_OPA_URL", help=help, callback=_check_opa_url)
+
+
+def _check_opa_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A URL that is no server's base URL is the caller's mistake (exit 2, CONTRACT), found before any OPA starts."""
+    if value is not None:
+        from ..opa.endpoint import Endpoint
+
+        try:
+            Endpoint.parse(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+    return value
 
 
 def lang(help: str | None = "Language of text and markdown output.") -> Decorator:
@@ -75,6 +87,8 @@ def lang(help: str | None = "Language of text and markdown output.") -> Decorato
         default="zh",
         envvar="MZPOLICY_LANG",
         show_default=True,
+        # Eager: known before the other options are checked, so that their errors are in this language.
+        is_eager=True,
         help=help,
     )
 
@@ -89,6 +103,19 @@ def decision_format(command: Any) -> Any:
         envvar="MZPOLICY_FORMAT",
         show_default=True,
         help="Output format; json prints exactly the decision (for diff: the comparison).",
+    )(command)
+
+
+def trail(command: Any) -> Any:
+    """--trail: the text and markdown trail shows the entries that decided (the policy marks them), or all."""
+    return click.option(
+        "--trail",
+        type=click.Choice(["decided", "all"]),
+        default="decided",
+        envvar="MZPOLICY_TRAIL",
+        show_default=True,
+        help="Trail of text and markdown output: the entries that decided the outcome, or all of them"
+        " (json always carries the whole trail).",
     )(command)
 
 

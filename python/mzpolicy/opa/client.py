@@ -28,9 +28,12 @@ class DecisionClient:
         from opa_client.opa import OpaClient
 
         self.endpoint = endpoint
+        # opa_client builds every data URL as host:port/{version}/data/...: a
+        # gateway's path prefix goes before OPA's /v1 there.
         self._client = OpaClient(
             host=endpoint.host,
             port=endpoint.port,
+            version=f"{endpoint.prefix.lstrip('/')}/v1" if endpoint.prefix else "v1",
             ssl=endpoint.ssl,
             token=token or endpoint.token,
             timeout=timeout,
@@ -54,7 +57,7 @@ class DecisionClient:
             raise missing(self.endpoint.url, f"decision at {entrypoints.query(entrypoints.DECISION)}")
         problem = decision_problem(answer["result"])
         if problem:
-            raise OPAError(f"OPA at {self.endpoint.url} answered {problem}")
+            raise OPAError.of("opa_answered", url=self.endpoint.url, problem=problem)
         return answer["result"]
 
     def loaded_years(self) -> list[int]:

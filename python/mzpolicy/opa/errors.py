@@ -10,9 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wording import say
+
 
 class OPAError(Exception):
-    """OPA could not be reached, or the policy failed to answer (CLI exit 3)."""
+    """OPA could not be reached, or the policy failed to answer (CLI exit 3).
+    str() is the English line; worded(lang) the line in a command's language,
+    from the wording table (mzpolicy.wording) where the error has a key."""
+
+    def __init__(self, message: str, key: str | None = None, facts: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.key = key
+        self.facts = facts or {}
+
+    @classmethod
+    def of(cls, key: str, **facts: Any) -> OPAError:
+        return cls(say(key, "en", **facts), key, facts)
+
+    def worded(self, lang: str = "en") -> str:
+        return say(self.key, lang, **self.facts) if self.key else str(self)
 
 
 def response_message(response: Any) -> str:
@@ -35,20 +51,20 @@ def response_message(response: Any) -> str:
 
 def refused(url: str, what: str, response: Any) -> OPAError:
     """OPA answered `what` (the query, the read, the batch) with an HTTP error."""
-    return OPAError(f"OPA at {url} refused {what}: {response_message(response)}")
+    return OPAError.of("opa_refused", url=url, what=what, detail=response_message(response))
 
 
 def unreachable(url: str, exc: BaseException) -> OPAError:
-    return OPAError(f"OPA at {url} could not be reached: {type(exc).__name__}")
+    return OPAError.of("opa_unreachable", url=url, kind=type(exc).__name__)
 
 
 def not_json(url: str) -> OPAError:
-    return OPAError(f"OPA at {url} answered something that is not JSON")
+    return OPAError.of("opa_not_json", url=url)
 
 
 def missing(url: str, path: str, why: str = " (policy not loaded?)") -> OPAError:
     """OPA has no document at `path` (a reference under /v1/data, entrypoints.query's form)."""
-    return OPAError(f"OPA at {url} has no {path}{why}")
+    return OPAError.of("opa_missing", url=url, path=path, why=why)
 
 
 def from_requests(url: str, what: str, exc: BaseException) -> OPAError:

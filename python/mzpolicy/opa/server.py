@@ -259,3 +259,38 @@ def embedded_unless(opa_url: str | None) -> Iterator[EmbeddedServer | None]:
     with EmbeddedServer() as server:
         server.start()
         yield server
+
+
+# ---------------------------------------------------------------- `mzpolicy serve`
+
+SERVER_ROOT = "system"  # the root of system.authz and system.log in a built bundle
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bundle_manifest(bundle: Path) -> dict:
+    """The .manifest of a built bundle (.tar.gz) or of a bundle directory; ValueError if unreadable."""
+    import json
+    import tarfile
+
+    try:
+        if bundle.is_dir():
+            path = bundle / ".manifest"
+            return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        with tarfile.open(bundle, "r:gz") as tar:
+            for member in tar.getmembers():
+                if member.name.lstrip("/") == ".manifest":
+                    extracted = tar.extractfile(member)
+                    return json.loads(extracted.read()) if extracted else {}
+    except (OSError, tarfile.TarError) as exc:
+        raise ValueError(str(exc)) from None
+    return {}

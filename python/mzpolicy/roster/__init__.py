@@ -1,3 +1,5 @@
 """Rosters: reading and writing them (io), deciding them through OPA in
-batches (engine), counting decided rows (tally) and what the reports count
-and name (reports). Every figure comes from the decisions OPA makes."""
+batches (engine), counting decided rows (tally), what the reports count
+and name (reports; the weekly 通报's plan, last week and ranking: weekly)
+and what decided a batch output (meta, its sidecar). Every figure comes
+from the decisions OPA makes."""

@@ -28,19 +28,15 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-import click
-
 from .. import entrypoints, records
-from ..cli.errors import BadInput, PolicyUnavailable, decision_error, opa_failures, problem_error
-from ..cli.options import opa_token, today_in_shanghai
 from ..opa.endpoint import Endpoint
-from ..opa.errors import OPAError
+from ..opa.errors import OPAError, missing
 from ..opa.server import embedded_unless
 from ..opa.session import MAX_BATCH_REQUESTS, MAX_QUERY_BYTES, BatchClient, Failure, query_bytes
 from .io import Decoder, InputRow, RosterFormatError, detect_format, open_binary, read_rows
 
 # MAX_QUERY_BYTES is read from this module's globals (tests lower it here).
-__all__ = ["MAX_BATCH_REQUESTS", "MAX_QUERY_BYTES", "PROBE_RESIDENT", "Roster", "Row", "prepare", "run"]
+__all__ = ["MAX_BATCH_REQUESTS", "MAX_QUERY_BYTES", "Roster", "Row", "prepare", "probe_resident", "run"]
 
 
 @dataclass
@@ -55,6 +51,47 @@ class Row:
     answer: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
     size: int = 0  # bytes of its input line
+
+
+def problem_error(problems: list[Any], code: str = "invalid_input") -> dict[str, Any]:
+    """An error row's `error`: the first problem's field, every problem in the message."""
+    error = records.InputError(problems)
+    first = error.problems[0]
+    return {
+        "field": first.field,
+        "message": error.one_line().removeprefix(f"{first.field}: "),
+        "code": code,
+        "problems": [{"field": p.field, "message": p.message} for p in error.problems],
+    }
+
+
+def _problems(error: dict[str, Any]) -> list[Any]:
+    from ..records import Problem
+
+    return [Problem(p["field"], p["message"]) for p in error["problems"]]
+
+
+def decision_error(decision: Any) -> dict[str, Any] | None:
+    """The defined errors of a decision (CONTRACT §1, §3) as an error row's `error`."""
+    if not isinstance(decision, dict):
+        return {"field": "(policy)", "message": f"the policy answered {decision!r}", "code": "bad_answer"}
+    error = decision.get("error")
+    if error is None:
+        return None
+    code = error.get("code")
+    if code == "invalid_input" and error.get("problems"):
+        return problem_error([records.Problem(p["field"], p["message"]) for p in error["problems"]])
+    if code == "year_not_loaded":
+        message = error.get("message") or f"policy year {error.get('policy_year')} is not loaded"
+        if error.get("hint"):
+            message += f". {error['hint']}"
+        return {
+            "field": "policy_year",
+            "message": message,
+            "code": code,
+            "loaded_years": error.get("loaded_years"),
+        }
+    return {"field": "(policy)", "message": error.get("message") or json.dumps(error, ensure_ascii=False), "code": code}
 
 
 def prepare(item: InputRow, as_of: str | None, policy_year: int | None, default_as_of: str | None = None) -> Row:
@@ -217,8 +254,13 @@ def run(
 
 # ---------------------------------------------------------------- a roster being decided
 
-# A well-formed record (valid GB 11643 number) for asking the policy about a date, not a person.
-PROBE_RESIDENT = {"id_type": "resident_id", "id_number": "441402199001011237", "hukou_region": "441402"}
+
+def probe_resident(region: str) -> dict[str, Any]:
+    """A well-formed record for asking the policy about a date, not a person:
+    registered in `region` (the bundle's city, data.mz.reference.city_region),
+    with a GB 11643 number of that region whose check digit is computed."""
+    first17 = f"{region}19900101123"
+    return {"id_type": "resident_id", "id_number": first17 + records.check_digit(first17), "hukou_region": region}
 
 
 class Roster:
@@ -236,7 +278,18 @@ class Roster:
         progress: bool | None,
         entrypoint: str = entrypoints.BATCH_DECISIONS,
         encoding: str = "auto",
+        *,
+        today: str,
+        token: str | None = None,
+        warn: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
     ):
+        """`today`: the date rows without their own as_of (and without --as-of)
+        are decided on; `token`: the bearer token for --opa-url; `warn`: where
+        a warning goes. Failures raise RosterFormatError (the roster or an
+        option the policy cannot take) or OPAError."""
+        self.today = today
+        self.token = token
+        self.warn = warn
         self.path = path
         self.encoding = encoding
         self.decoder = Decoder(encoding, notice=self._not_utf8)
@@ -256,12 +309,12 @@ class Roster:
     def opened(self) -> Iterator[Roster]:
         """Start OPA (embedded unless --opa-url), check the year, and always stop it."""
         # OPA boots while the roster is opened and its header read.
-        with opa_failures(), embedded_unless(self.opa_url) as server, self._open_input():
+        with embedded_unless(self.opa_url) as server, self._open_input():
             try:
                 endpoint = server.ready() if server is not None else Endpoint.parse(self.opa_url or "")
-            except (OPAError, ValueError) as exc:
-                raise PolicyUnavailable(str(exc)) from None
-            self.client = BatchClient(endpoint, self.entrypoint, token=opa_token() if self.opa_url else endpoint.token)
+            except ValueError as exc:
+                raise OPAError(str(exc)) from None
+            self.client = BatchClient(endpoint, self.entrypoint, token=self.token if self.opa_url else endpoint.token)
             try:
                 self._check_year()
                 yield self
@@ -273,7 +326,7 @@ class Roster:
         """Open this roster's input against the OPA `other` has open."""
         assert other.client is not None, "other.opened() first"
         self.client = BatchClient(
-            other.client.endpoint, self.entrypoint, token=opa_token() if self.opa_url else other.client.endpoint.token
+            other.client.endpoint, self.entrypoint, token=self.token if self.opa_url else other.client.endpoint.token
         )
         try:
             with self._open_input():
@@ -285,56 +338,51 @@ class Roster:
         """Open the roster and read a CSV header now, so that a bad roster is
         refused (exit 2) before anything is written. Returns what to close
         (not standard input, which is not ours)."""
-        try:
-            stream = open_binary(self.path)
-            self.items = read_rows(stream, self.fmt, self.decoder)
-        except RosterFormatError as exc:
-            raise BadInput(str(exc)) from None
+        stream = open_binary(self.path)
+        self.items = read_rows(stream, self.fmt, self.decoder)
         return stream if self.path != "-" else contextlib.nullcontext()
 
     def _not_utf8(self) -> None:
         """Said once, at the first line that is not UTF-8 (--encoding auto)."""
         where = "standard input" if self.path == "-" else self.path
-        click.echo(
+        self.warn(
             f"mzpolicy: {where} is not UTF-8 text; its lines that are not are read as GB18030 (GBK, what Excel"
             " saves on a Chinese Windows). Give --encoding gb18030 to read the roster so without this note."
-            f" / {where} 不是 UTF-8 编码，已按 GB18030（GBK）读取；可用 --encoding gb18030 指明。",
-            err=True,
+            f" / {where} 不是 UTF-8 编码，已按 GB18030（GBK）读取；可用 --encoding gb18030 指明。"
         )
 
     def _check_year(self) -> None:
         assert self.client is not None
         years = self.query(entrypoints.LOADED_YEARS)
         if not isinstance(years, list):
-            raise PolicyUnavailable(
-                f"OPA at {self.client.endpoint.url} has no {entrypoints.query(entrypoints.LOADED_YEARS)}"
-                " (policy not loaded?)"
-            )
+            raise missing(self.client.endpoint.url, entrypoints.query(entrypoints.LOADED_YEARS))
         if self.policy_year is not None and self.policy_year not in years:
-            raise BadInput(f"policy year {self.policy_year} is not loaded; loaded years: " + ", ".join(map(str, years)))
+            raise RosterFormatError(
+                f"policy year {self.policy_year} is not loaded; loaded years: " + ", ".join(map(str, years))
+            )
         # The year that --as-of (or today, for rows without their own as_of)
         # falls in, asked of the policy with a well-formed probe resident.
-        as_of = self.as_of or today_in_shanghai()
-        probe: dict[str, Any] = {"as_of": as_of, "resident": PROBE_RESIDENT}
+        as_of = self.as_of or self.today
+        region = self.query(f"{entrypoints.REFERENCE}/city_region")
+        if not isinstance(region, str):
+            raise missing(self.client.endpoint.url, f"{entrypoints.query(entrypoints.REFERENCE)}.city_region", "")
+        probe: dict[str, Any] = {"as_of": as_of, "resident": probe_resident(region)}
         if self.policy_year is not None:
             probe["policy_year"] = self.policy_year
-        with opa_failures():
-            error = decision_error(self.client.decide_one(probe))
+        error = decision_error(self.client.decide_one(probe))
         if error is None or error.get("code") != "year_not_loaded":
             return
         if self.as_of:
-            raise BadInput(f"--as-of {as_of}: {error['message']}")
-        click.echo(
+            raise RosterFormatError(f"--as-of {as_of}: {error['message']}")
+        self.warn(
             f"warning: rows without their own as_of are decided on today's date, {as_of}: {error['message']};"
-            " give --as-of or --year",
-            err=True,
+            " give --as-of or --year"
         )
 
     def query(self, path: str) -> Any:
         """A document of the policy (not per resident), e.g. entrypoints.LOADED_YEARS."""
         assert self.client is not None
-        with opa_failures():
-            return self.client.document(path)
+        return self.client.document(path)
 
     def decision_of(self, row: Row) -> Any:
         """The decision (the whole one, or a row's lean one) of a decided row."""
@@ -345,20 +393,17 @@ class Roster:
         on, the rows before it read but not decided), decided, in order:
         `answer` set, or `error`."""
         assert self.client is not None, "opened() first"
-        default_as_of = None if self.as_of else today_in_shanghai()
+        default_as_of = None if self.as_of else self.today
         items = self.items if select is None else (item for item in self.items if item.n in select)
         if start > 1:
             items = (item for item in items if item.n >= start)
         started = time.perf_counter()
         with self._bar(len(select) if select is not None else None) as bar:
             prepared = (prepare(item, self.as_of, self.policy_year, default_as_of) for item in items)
-            try:
-                for row in run(prepared, self.client, self.batch_size, self.in_flight, on_batch=bar.update):
-                    if row.answer is not None and row.error is None:
-                        row.error = decision_error(self.decision_of(row))
-                    yield row
-            except OPAError as exc:
-                raise PolicyUnavailable(str(exc)) from None
+            for row in run(prepared, self.client, self.batch_size, self.in_flight, on_batch=bar.update):
+                if row.answer is not None and row.error is None:
+                    row.error = decision_error(self.decision_of(row))
+                yield row
         self.elapsed = time.perf_counter() - started
 
     def _bar(self, total: int | None) -> Any:

@@ -16,12 +16,18 @@ removed before the new FILE appears.
      "policy_years": [2025], "documents": ["梅市医保〔2024〕3号"],
      "as_of": "2024-11-20" | null, "as_of_range": ["2024-10-10", "2024-11-20"],
      "bundle_revision": "sha256:…" | "<manifest revision>" | null,
-     "roster": "county.csv", "written_at": "2024-11-20T10:00:00+08:00"}
+     "roster": "county.csv", "written_at": "2024-11-20T10:00:00+08:00",
+     "reference": {"regions": {…}, "assistance_sources": {…}},
+     "list_owners": [{"code": …, "source": …}, …]}
 
 `bundle_revision` is the served bundle's manifest revision where OPA is
 given a built bundle; for the embedded OPA over the checkout's policies/ it
 is a digest of the bundle's files (policies/ less its tests); for a remote
---opa-url it is null (not known).
+--opa-url it is null (not known). `reference` and `list_owners` are what
+the report names counties and subsidy sources by, and orders the sources
+by: asked of the OPA that decided the rows (data.mz.reference; the first
+policy year's list_owners), so that a report of the output names them as
+that OPA does without asking one again.
 """
 
 from __future__ import annotations
@@ -33,14 +39,19 @@ import json
 import os
 from typing import Any
 
+from .. import entrypoints
 from ..paths import POLICIES
+from .io import RosterFormatError
 
 SUFFIX = ".meta.json"
 FORMAT = "mzpolicy-batch"
 VERSION = 1
+# The reference tables a report of batch output names codes by.
+REFERENCE_TABLES = ("regions", "assistance_sources")
+NAMES_KEYS = ("reference", "list_owners")
 
 
-class MetaError(Exception):
+class MetaError(RosterFormatError):
     """The batch output cannot be reported on (exit 2): incomplete, of another year, not batch output."""
 
 
@@ -99,6 +110,16 @@ class Provenance:
             return None
         return manifest_revision() or bundle_digest()
 
+    def names(self) -> dict[str, Any]:
+        """What names the codes, asked of the OPA that decided (still open)."""
+        reference = self.job.query(entrypoints.REFERENCE) or {}
+        year = min(self.years) if self.years else None
+        listed = self.job.query(f"{entrypoints.YEARS}/{year}/list_owners/list") if year is not None else None
+        return {
+            "reference": {table: reference.get(table) or {} for table in REFERENCE_TABLES},
+            "list_owners": listed if isinstance(listed, list) else [],
+        }
+
     def write(self, out: str, rows: int, errors: int, first_row: int | None = None, resumed: bool = False) -> None:
         """After FILE is complete: FILE.meta.json, itself written whole. A
         resumed FILE's earlier rows were decided by an earlier run: their
@@ -134,6 +155,7 @@ class Provenance:
             "bundle_revision": self.revision(),
             "roster": None if self.job.path == "-" else os.path.basename(self.job.path),
             "written_at": dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds"),
+            **self.names(),
         }
         target = sidecar(out)
         temporary = target + ".tmp"

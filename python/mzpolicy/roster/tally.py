@@ -54,10 +54,12 @@ class Tally:
             payment = (row.resident or {}).get("payment") or {}
             self.accepted_amount += yuan(payment.get("amount"))
 
-    def lines(self, elapsed: float, lang: str = "en") -> list[str]:
-        """The closing summary, in Chinese (lang zh, the CLI's default as for eval) or English."""
+    def lines(self, elapsed: float, lang: str = "en", reference: dict[str, Any] | None = None) -> list[str]:
+        """The closing summary, in Chinese (lang zh, the CLI's default as for
+        eval) or English; `reference` (data.mz.reference, asked of the OPA
+        that decided) names the subsidy sources in Chinese."""
         if lang == "zh":
-            return self._lines_zh(elapsed)
+            return self._lines_zh(elapsed, (reference or {}).get("assistance_sources") or {})
         decided = self.eligible + self.ineligible
         lines = [
             f"rows {self.rows}: decisions {decided} (eligible {self.eligible}, ineligible {self.ineligible}), "
@@ -81,7 +83,7 @@ class Tally:
             lines.append(f"{self.rows} rows in {elapsed:.1f} s ({self.rows / elapsed:.0f} rows/s)")
         return lines
 
-    def _lines_zh(self, elapsed: float) -> list[str]:
+    def _lines_zh(self, elapsed: float, names: dict[str, Any]) -> list[str]:
         decided = self.eligible + self.ineligible
         lines = [
             f"共 {self.rows} 行：作出决定 {decided} 行（属参保对象 {self.eligible}，不属参保对象 {self.ineligible}），"
@@ -90,7 +92,6 @@ class Tally:
             f"当日可缴合计（payment.amount_due）：{_zhyuan(self.amount_due)}",
             f"记录中确认的缴费：{self.accepted} 笔，{_zhyuan(self.accepted_amount)}",
         ]
-        names = _reference("assistance_sources")
         if self.assistance:
             parts = [
                 f"{names.get(source, {}).get('zh', source)} {count} 人 {_zhyuan(amount)}"
@@ -105,12 +106,6 @@ class Tally:
         if elapsed > 0:
             lines.append(f"{self.rows} 行用时 {elapsed:.1f} 秒（每秒 {self.rows / elapsed:.0f} 行）")
         return lines
-
-
-def _reference(table: str) -> dict[str, Any]:
-    from .reports import reference
-
-    return reference().get(table) or {}
 
 
 def _zhyuan(amount: Decimal) -> str:

@@ -8,7 +8,8 @@ The plan (`report progress --plan FILE`): the 征缴计划's 任务数 per count
 CSV with a header row `code,task` (the county's 6-digit code, the number of
 persons to enroll), or YAML/JSON: a mapping `{code: task}`, or
 `{policy_year: 2025, tasks: {code: task}}`. A code must be one of the
-regions of data.mz.reference; a task a whole number of at least 1.
+regions of data.mz.reference (as the OPA that decides has them); a task a
+whole number of at least 1.
 
 Last week's report (`--last-week FILE`): what `report progress --format
 json` wrote a week before, of the same policy year.
@@ -19,20 +20,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Container
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
-from .reports import reference
+from .io import RosterFormatError
 from .tally import yuan
 
 REPORT_KIND = "progress"
 
 
-class PlanError(Exception):
+class PlanError(RosterFormatError):
     """The plan or last week's report cannot be used (exit 2): the message names the file, line and field."""
+
+
+class Names(Protocol):
+    """What the report names counties by (mzpolicy.roster.reports.Names: the bundle's data.mz.reference)."""
+
+    sources: list[str]
+
+    def region(self, code: str | None, lang: str) -> str: ...
 
 
 @dataclass
@@ -41,7 +51,7 @@ class Counts:
 
     eligible: int = 0
     paid: int = 0
-    subsidised: dict[str, int] = field(default_factory=lambda: {"medical_assistance": 0, "county_government": 0})
+    subsidised: dict[str, int] = field(default_factory=dict)  # by source, as the decisions name them
     collected: Decimal = Decimal(0)
     task: int | None = None
 
@@ -131,8 +141,11 @@ class Progress:
             total.add(c)
         return total
 
-    def document(self, as_of: str, source: dict[str, Any] | None, last: dict[str, Any] | None) -> dict[str, Any]:
-        """The report as JSON (`--format json`, next week's --last-week)."""
+    def document(
+        self, as_of: str, source: dict[str, Any] | None, last: dict[str, Any] | None, names: Names
+    ) -> dict[str, Any]:
+        """The report as JSON (`--format json`, next week's --last-week);
+        subsidised has every source `names` knows (0 where none)."""
         previous = {c["code"]: c for c in (last or {}).get("counties", [])}
         if isinstance((last or {}).get("total"), dict):
             previous[""] = last["total"]  # type: ignore[index]
@@ -141,12 +154,12 @@ class Progress:
             before = previous.get(code, {}).get("rate")
             return {
                 "code": code,
-                "name": {lang: _region(code, lang) for lang in ("zh", "en")},
+                "name": {lang: names.region(code, lang) for lang in ("zh", "en")},
                 "task": c.task,
                 "eligible": c.eligible,
                 "paid": c.paid,
                 "unpaid": c.unpaid,
-                "subsidised": dict(c.subsidised),
+                "subsidised": dict.fromkeys(names.sources, 0) | c.subsidised,
                 "done": c.done,
                 "collected": float(c.collected),
                 "rate": c.rate,
@@ -174,16 +187,12 @@ class Progress:
         }
 
 
-def _region(code: str, lang: str) -> str:
-    entry = reference()["regions"].get(code)
-    return entry[lang] if entry else "—"
-
-
 # ---------------------------------------------------------------- inputs
 
 
-def read_plan(path: str, policy_year: int | None = None) -> dict[str, int]:
-    """The plan's 任务数 per county code (format in the module's docstring)."""
+def read_plan(path: str, regions: Container[str], policy_year: int | None = None) -> dict[str, int]:
+    """The plan's 任务数 per county code (format in the module's docstring);
+    `regions`: the codes of the regions of data.mz.reference."""
     try:
         with open(path, encoding="utf-8-sig") as f:
             text = f.read()
@@ -191,7 +200,6 @@ def read_plan(path: str, policy_year: int | None = None) -> dict[str, int]:
         raise PlanError(f"--plan {path}: cannot read it: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise PlanError(f"--plan {path}: not UTF-8 text") from None
-    regions = reference()["regions"]
     tasks: dict[str, int] = {}
 
     def put(where: str, code: Any, task: Any) -> None:

@@ -13,7 +13,7 @@ test_meizhou_codes if {
 }
 
 test_labels if {
-	regions.label("441403") == {"zh": "441403 梅县区", "en": "441403 (Meixian District)"}
+	regions.label("441403") == {"zh": "梅县区", "en": "Meixian District"}
 	regions.label("450102") == {"zh": "450102", "en": "450102"}
 	regions.label(null) == {"zh": "无", "en": "none"}
 }

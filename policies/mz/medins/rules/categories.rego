@@ -88,7 +88,7 @@ _permit_outcomes := {
 #     elsewhere: The residence permit was issued by %s, outside Meizhou.
 #     insured_at_origin: Holds a Meizhou residence permit (%s) but is already enrolled in resident insurance at origin or elsewhere for this year.
 #     not_applicable: No Meizhou residence permit held by a non-Meizhou-registered person (%s).
-#     not_mainland: The Meizhou 居住证 is the mainland residence permit of residents without a Meizhou hukou; HMT residents and foreigners enroll through their own categories (permit issuer on record %s).
+#     not_mainland: The Meizhou 居住证 is the mainland residence permit of residents without a Meizhou household registration; HMT residents and foreigners enroll through their own categories (permit issuer on record %s).
 outcome["residence_permit_holder"] := _permit_outcomes[_permit_variant]
 
 explain["residence_permit_holder"] := object.union(_region_facts(_permit), {"v": _permit_variant, "r": {"reading": "R-PERMIT-MAINLAND"}}) if {

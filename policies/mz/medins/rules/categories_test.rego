@@ -30,14 +30,14 @@ test_hukou_resident if {
 
 test_hukou_message_names_the_region if {
 	e := f.entry("hukou_resident", in_window(f.adult))
-	e.message.zh == "户籍地 441402 梅江区 属本市，属本市户籍城乡居民。"
-	e.message.en == "Household registration 441402 (Meijiang District) is in Meizhou, so the resident is a Meizhou-registered resident."
+	e.message.zh == "户籍地 梅江区 属本市，属本市户籍城乡居民。"
+	e.message.en == "Household registration Meijiang District is in Meizhou, so the resident is a Meizhou-registered resident."
 }
 
 test_residence_permit_holder if {
 	ok := f.entry("residence_permit_holder", in_window(permit))
 	ok.outcome == "passed"
-	ok.message.en == "Holds a Meizhou residence permit (441481 (Xingning City)) and is not enrolled in resident insurance at the place of origin."
+	ok.message.en == "Holds a Meizhou residence permit (Xingning City) and is not enrolled in resident insurance at the place of origin."
 
 	origin := f.entry("residence_permit_holder", in_window(f.plus(permit, {"resident_insurance_elsewhere": true})))
 	origin.outcome == "failed"
@@ -61,7 +61,7 @@ test_hmt_resident if {
 	ok := f.entry("hmt_resident", in_window(f.hmt))
 	ok.outcome == "passed"
 	ok.reading == "R-HMT-PERMIT"
-	ok.message.zh == "持港澳台居民居住证，居住在本市（441403 梅县区），未就业。"
+	ok.message.zh == "持港澳台居民居住证，居住在本市（梅县区），未就业。"
 
 	working := f.entry("hmt_resident", in_window(f.plus(f.hmt, {"employed": true})))
 	working.outcome == "failed"
@@ -97,13 +97,13 @@ test_non_hukou_full_time_student_at_every_level if {
 	e := f.entry("non_hukou_student", in_window(student("secondary", true, "441423")))
 	e.reading == "R-HMT-STUDENT"
 	e.clause == "梅市医保〔2024〕3号 一"
-	e.message.en == "Not registered in Meizhou and a full-time student at a school in Meizhou (441423 (Fengshun County))."
+	e.message.en == "Not registered in Meizhou and a full-time student at a school in Meizhou (Fengshun County)."
 }
 
 test_non_hukou_student_fails if {
 	part := f.entry("non_hukou_student", in_window(student("higher_education", false, "441402")))
 	part.outcome == "failed"
-	part.message.zh == "在本市（441402 梅江区）就读，但非全日制。"
+	part.message.zh == "在本市（梅江区）就读，但非全日制。"
 
 	away := f.entry("non_hukou_student", in_window(student("higher_education", true, "440106")))
 	away.outcome == "failed"
@@ -135,7 +135,7 @@ test_preschool_child if {
 	ok := f.entry("preschool_child", in_window(kid))
 	ok.outcome == "passed"
 	ok.reading == "R-PRESCHOOL"
-	ok.message.zh == "非本市户籍学龄前儿童，在本市（441427 蕉岭县）幼儿园就读。"
+	ok.message.zh == "非本市户籍学龄前儿童，在本市（蕉岭县）幼儿园就读。"
 
 	# R-PRESCHOOL: living in Meizhou is not enough; the kindergarten must be here.
 	away := f.plus(f.guangzhou_youth, {"residence_region": "441402", "student": {"level": "preschool", "school_region": "440106"}})
@@ -160,11 +160,11 @@ test_preschool_not_applicable if {
 test_foreign_permanent_resident if {
 	ok := f.entry("foreign_permanent_resident", in_window(f.foreigner))
 	ok.outcome == "passed"
-	ok.message.en == "Holds a foreign permanent residence ID, lives in Meizhou (441402 (Meijiang District)) and is not employed."
+	ok.message.en == "Holds a foreign permanent residence ID, lives in Meizhou (Meijiang District) and is not employed."
 
 	working := f.entry("foreign_permanent_resident", in_window(f.plus(f.foreigner, {"employed": true})))
 	working.outcome == "failed"
-	working.message.zh == "持外国人永久居留身份证，居住在本市（441402 梅江区），但已就业。"
+	working.message.zh == "持外国人永久居留身份证，居住在本市（梅江区），但已就业。"
 
 	away := f.entry("foreign_permanent_resident", in_window(f.plus(f.foreigner, {"residence_region": "450102"})))
 	away.outcome == "failed"
