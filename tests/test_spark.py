@@ -58,6 +58,7 @@ def _roster(tmp: Path) -> tuple[Path, list[str]]:
     lines[20] = lines[20].replace(b'"name": "', b'"name": "a\rb', 1)  # a bare CR: one (error) row, not two
     lines[30] = b'{"name": "\xff\xfe", "id_type": "resident_id"}'  # not UTF-8
     lines[50] = lines[50].replace(b'"name": "', b'"name": "\\ud800', 1)  # a lone surrogate escape
+    lines[70] = b'{"name": "' + b"x" * (1 << 20) + b'"}'  # longer than a record may be: an error row
     lines.insert(60, b"")  # blank lines take no row number
     lines.insert(61, b"   ")
     out.write_bytes(b"\n".join(lines))  # no LF after the last line

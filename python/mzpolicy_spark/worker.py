@@ -162,7 +162,7 @@ def output_row(row: Any, key: Any, decision: Any, line: str) -> tuple[Any, ...]:
     return (
         row.n,
         None if key is None else str(key),
-        _text(resident.get("id_number")),
+        resident.get("id_number") if isinstance(resident.get("id_number"), str) else None,
         _text(resident.get("name")),
         d.get("policy_year"),
         d.get("document"),
