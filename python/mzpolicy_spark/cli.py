@@ -176,6 +176,12 @@ def read_roster(spark: Any, path: str, fmt: str, key: str | None) -> tuple[Any, 
             raise r.BadInput("--key names a column of a table (Parquet or Hive) input; a JSONL row is its row number")
         from pyspark.sql import functions as F
 
+        files = Files(spark, path)
+        if not files.exists() or not files.fs.getFileStatus(files.root).isFile():
+            raise r.BadInput(f"INPUT {path}: a JSONL roster is one file (its rows are numbered in file order)")
+        # One file's splits are read in offset order (Spark orders the splits
+        # by size, stably, and only the last one is shorter), so zipWithIndex
+        # numbers the lines as the file has them.
         # Split on LF only (lineSep), the line's bytes exactly as in the file
         # (the text source keeps them; cast to binary gives them back).
         lines = spark.read.option("lineSep", "\n").text(path).select(F.col("value").cast("binary"))
