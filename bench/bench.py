@@ -1,26 +1,39 @@
-"""Roster throughput, in one run on the same records (issue #5; `make bench`).
+"""Roster throughput and the policy's cost, in one run on the same records (`make bench`).
 
-    python bench/bench.py [--sample N] [--sizes 100000,1000000] [--budget SECONDS] [--seed S]
+    python bench/bench.py [--quick] [--only issue12|issue5] [--sample N] [--rounds R]
+                          [--sizes 100000,1000000] [--budget SECONDS] [--seed S]
+                          [--min-cpu SECONDS] [--pipeline-rows N]
 
-Prints decisions per second for
+First the issue-12 lines (bench/issue12.py): every golden case and the
+roster mix decided the same as before the redesign (fb127b9, trail ids
+mapped), OPA CPU per decision against the speed baseline 86d8b10 (both built
+from git history, run side by side by the same opa binary; bench/opa_cpu.py
+says how the CPU is measured), the lean roster decision, the batch transport
+(one query of many requests against concurrent single requests), Python's
+cost per row beside OPA's, and the whole-city estimate.
+
+Then the issue-5 lines, decisions per second for
   (a)  `opa bench` on one decision: the engine alone, one core
   (a') `opa bench` on the sample as one batch, per decision: the engine on the roster's mix
   (b)  a naive loop, one HTTP request per record (keep-alive requests.Session)
   (b0) the same loop asking a trivial rule: the round trip without the engine
   (c)  `mzpolicy batch` as a user runs it (embedded OPA, its start-up included)
-  (c') `mzpolicy batch --opa-url` against the same server as (b) and (d)
-  (d)  opa-python-client's OpaClient.bulk_query_rule (every input inlined into
-       one ad-hoc query), one query per batch of the same size as (c)
-and the ratios (c)/(a), (c)/(b), (c)/(d); then what the engine spends its
+  (c') `mzpolicy batch --opa-url` against the same server as (b)
+and the ratios (c)/(a), (c)/(b); then what the engine spends its
 time on (`opa eval --profile` and partial queries, json.match_schema
 measured alone), then the peak memory (VmHWM) of `mzpolicy batch` and of its
 OPA as the roster grows, and what the whole city (~4 million residents)
 would take.
 
-(b), (c), (c') and (d) decide the same first --sample records of one seeded
+(b), (c) and (c') decide the same first --sample records of one seeded
 synthetic roster (bench/gen_roster.py). Sizes for the memory scan that would
 not finish within --budget seconds at the measured rate are replaced by the
-largest that fits, and the output says so.
+largest that fits, and the output says so. (Issue 5's line (d),
+opa-python-client's bulk_query_rule, is gone: it posts an ad-hoc query to
+/v1/query, which every server of this project refuses since issue 13.)
+
+--quick: 100 records, 1 round, short CPU bursts, a 500-row pipeline run and
+no memory scan: about two minutes.
 """
 
 from __future__ import annotations
@@ -42,10 +55,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import issue12  # noqa: E402
 from gen_roster import AS_OF, Generator, write  # noqa: E402
 
-from mzpolicy.opa import embedded_server, opa_binary  # noqa: E402
-from mzpolicy.paths import POLICIES  # noqa: E402
+from mzpolicy.opa import embedded_server  # noqa: E402
+from mzpolicy.paths import POLICIES, opa_binary  # noqa: E402
 
 CITY = 4_000_000
 MZPOLICY = str(Path(sys.executable).parent / "mzpolicy")
@@ -64,7 +78,19 @@ def opa_bench(input_doc: dict[str, Any], query: str, workdir: Path) -> float:
     path = workdir / "bench-input.json"
     path.write_text(json.dumps(input_doc, ensure_ascii=False), encoding="utf-8")
     out = subprocess.run(
-        [str(opa_binary()), "bench", "-b", str(POLICIES), "-i", str(path), "--format", "json", query],
+        [
+            str(opa_binary()),
+            "bench",
+            "--ignore",
+            "*_test.rego",
+            "-b",
+            str(POLICIES),
+            "-i",
+            str(path),
+            "--format",
+            "json",
+            query,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -87,25 +113,6 @@ def naive_loop(url: str, requests_: list[dict[str, Any]], rule: str = "mz/medins
     elapsed = time.perf_counter() - started
     session.close()
     return len(requests_) / elapsed
-
-
-def bulk_query_rule(url: str, requests_: list[dict[str, Any]], batch_size: int) -> float:
-    from opa_client.opa import OpaClient
-
-    host, port = url.removeprefix("http://").split(":")
-    client = OpaClient(host=host, port=int(port), timeout=600)
-    try:
-        client.bulk_query_rule(requests_[:2], package_path="mz.medins", rule_name="decision")
-        started = time.perf_counter()
-        decided = 0
-        for i in range(0, len(requests_), batch_size):
-            out = client.bulk_query_rule(requests_[i : i + batch_size], package_path="mz.medins", rule_name="decision")
-            decided += len(out)
-        elapsed = time.perf_counter() - started
-    finally:
-        client.close_connection()
-    assert decided == len(requests_)
-    return decided / elapsed
 
 
 class PeakMemory(threading.Thread):
@@ -180,7 +187,20 @@ def profile(sample: list[dict[str, Any]], workdir: Path) -> list[str]:
     def per_request(expression: str) -> float | None:
         query = f"x := count([1 | some r in input.requests; _ := {expression} with input as r])"
         out = subprocess.run(
-            [str(opa_binary()), "eval", "-b", str(POLICIES), "-i", str(path), "--metrics", "--format", "json", query],
+            [
+                str(opa_binary()),
+                "eval",
+                "--ignore",
+                "*_test.rego",
+                "-b",
+                str(POLICIES),
+                "-i",
+                str(path),
+                "--metrics",
+                "--format",
+                "json",
+                query,
+            ],
             capture_output=True,
             text=True,
         )
@@ -194,11 +214,12 @@ def profile(sample: list[dict[str, Any]], workdir: Path) -> list[str]:
 
     parts = [
         ("the whole decision (data.mz.medins.decision)", "data.mz.medins.decision"),
+        ("the lean decision (data.mz.medins.lean)", "data.mz.medins.lean"),
         ("json.match_schema of the resident alone", "json.match_schema(input.resident, data.mz.schemas.resident)"),
         ("json.match_schema of the request alone", "json.match_schema(input, data.mz.schemas.request)"),
-        ("all input validation (lib.validation.problem_list)", "data.mz.medins.lib.validation.problem_list"),
-        ("eligibility alone (common.eligibility.eligible)", "data.mz.medins.common.eligibility.eligible"),
-        ("the trail alone (decision.rego _trail)", "data.mz.medins._trail"),
+        ("all input validation (lib.validation.problems)", "data.mz.medins.lib.validation.problems"),
+        ("eligibility alone (rules.eligibility.eligible)", "data.mz.medins.rules.eligibility.eligible"),
+        ("the trail alone (decision.rego trail)", "data.mz.medins.trail"),
     ]
     lines = []
     whole = None
@@ -211,6 +232,8 @@ def profile(sample: list[dict[str, Any]], workdir: Path) -> list[str]:
         [
             str(opa_binary()),
             "eval",
+            "--ignore",
+            "*_test.rego",
             "-b",
             str(POLICIES),
             "-i",
@@ -248,15 +271,32 @@ def profile(sample: list[dict[str, Any]], workdir: Path) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sample", type=int, default=600, help="records decided by (b), (c), (c'), (d)")
+    ap.add_argument("--quick", action="store_true", help="a short run (about two minutes): see the docstring")
+    ap.add_argument("--only", choices=("issue12", "issue5"), help="only the issue-12 lines, or only issue 5's")
+    ap.add_argument("--sample", type=int, default=600, help="records decided by (b), (c), (c') and issue 12")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every measurement")
-    ap.add_argument("--sizes", default="100000,1000000", help="roster sizes for the memory scan")
+    ap.add_argument("--sizes", default="100000,1000000", help="roster sizes for the memory scan ('' for none)")
     ap.add_argument("--budget", type=float, default=300, help="seconds for the largest memory-scan run")
     ap.add_argument("--batch-size", type=int, default=250)
     ap.add_argument("--seed", type=int, default=2025)
+    issue12.add_arguments(ap)
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.quick:
+        args.sample, args.rounds, args.sizes = min(args.sample, 100), 1, ""
+        args.min_cpu, args.pipeline_rows = min(args.min_cpu, 0.3), min(args.pipeline_rows, 500)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
+    if args.only != "issue5":
+        with tempfile.TemporaryDirectory(prefix="mzpolicy-bench12-") as tmp:
+            load = Path("/proc/loadavg").read_text().split()[:3]
+            print(f"mzpolicy policy cost (issue 12): {args.sample} synthetic records (seed {args.seed}), as_of {AS_OF}")
+            print(f"machine: {os.cpu_count()} cores, load average {' '.join(load)} at start; OPA {opa_version()}")
+            print()
+            for line in issue12.report(args, Path(tmp)):
+                print(line, flush=True)
+            print()
+        if args.only == "issue12":
+            return
     with tempfile.TemporaryDirectory(prefix="mzpolicy-bench-") as tmp:
         work = Path(tmp)
         sample_path = work / "sample.jsonl"
@@ -291,9 +331,7 @@ def main() -> None:
                 log(f"round {round_}: (c') mzpolicy batch --opa-url ...")
                 wall, _, _, _ = run_batch(sample_path, work / "c2.jsonl", "--opa-url", url)
                 runs["c2"].append(len(sample) / wall)
-                log(f"round {round_}: (d) bulk_query_rule ...")
-                runs["d"].append(bulk_query_rule(url, sample, args.batch_size))
-        a, a2, b, b0, c, c2, d = (statistics.median(runs[k]) for k in ("a", "a2", "b", "b0", "c", "c2", "d"))
+        a, a2, b, b0, c, c2 = (statistics.median(runs[k]) for k in ("a", "a2", "b", "b0", "c", "c2"))
 
         def spread(key: str) -> str:
             return f"[{min(runs[key]):.1f}-{max(runs[key]):.1f}]"
@@ -306,13 +344,11 @@ def main() -> None:
         print(f"(b)  naive loop, one request per record   {b:8.1f} {spread('b'):>15}")
         print(f"(b0) the same loop on a trivial rule      {b0:8.1f} {spread('b0'):>15}  (the round trip alone)")
         print(f"(c)  mzpolicy batch (embedded OPA)        {c:8.1f} {spread('c'):>15}  (OPA's start included)")
-        print(f"(c') mzpolicy batch --opa-url             {c2:8.1f} {spread('c2'):>15}  (same server as (b), (d))")
-        print(f"(d)  OpaClient.bulk_query_rule            {d:8.1f} {spread('d'):>15}  (batches of {args.batch_size})")
+        print(f"(c') mzpolicy batch --opa-url             {c2:8.1f} {spread('c2'):>15}  (same server as (b))")
         print()
         print(f"(c)/(a)  = {c / a:6.2f}   target >= 0.50  {'met' if c / a >= 0.5 else 'NOT met'}")
         print(f"(c)/(a') = {c / a2:6.2f}   (against the engine on the same mix)")
         print(f"(c)/(b)  = {c / b:6.2f}   target >= 20    {'met' if c / b >= 20 else 'NOT met'}")
-        print(f"(c)/(d)  = {c / d:6.2f}")
         # What batching can save is the round trip; the engine's own time per
         # decision it cannot. With E the engine time a decision on one core, H
         # the round trip of a trivial query (b0) and every core deciding, (c)
@@ -339,41 +375,47 @@ def main() -> None:
             print(line)
         print()
 
-        print("Peak memory of `mzpolicy batch` as the roster grows (VmHWM):")
-        slowest = min(runs["c"])  # size the runs on the slowest round, so they keep to the budget
-        largest = int(slowest * args.budget)
-        scan: list[int] = []
-        for size in sizes:
-            if size <= largest:
-                scan.append(size)
-            else:
+        if not sizes:
+            print("Peak memory of `mzpolicy batch`: no --sizes, not measured")
+            print()
+        else:
+            print("Peak memory of `mzpolicy batch` as the roster grows (VmHWM):")
+            slowest = min(runs["c"])  # size the runs on the slowest round, so they keep to the budget
+            largest = int(slowest * args.budget)
+            scan: list[int] = []
+            for size in sizes:
+                if size <= largest:
+                    scan.append(size)
+                else:
+                    print(
+                        f"  {size:>9,} records would take about {size / slowest / 60:.0f} min at {slowest:.0f}"
+                        f" decisions/s: over the {args.budget:.0f} s budget, not run"
+                    )
+            if len(scan) < len(sizes):
+                fitted = max(1000, int(largest * 0.9) // 1000 * 1000)
+                scan = sorted({max(1000, fitted // 1600 * 100), max(1000, fitted // 400 * 100), fitted, *scan})
                 print(
-                    f"  {size:>9,} records would take about {size / slowest / 60:.0f} min at {slowest:.0f} decisions/s:"
-                    f" over the {args.budget:.0f} s budget, not run"
+                    f"  measured instead at {', '.join(f'{s:,}' for s in scan)} records (the largest fits the budget)"
                 )
-        if len(scan) < len(sizes):
-            fitted = max(1000, int(largest * 0.9) // 1000 * 1000)
-            scan = sorted({max(1000, fitted // 1600 * 100), max(1000, fitted // 400 * 100), fitted, *scan})
-            print(f"  measured instead at {', '.join(f'{s:,}' for s in scan)} records (the largest fits the budget)")
-        gen = Generator(args.seed)
-        roster = work / "roster.jsonl"
-        with roster.open("w", encoding="utf-8") as f:
-            write(gen.rows(max(scan)), f, "jsonl")
-        for size in scan:
-            part = work / f"roster-{size}.jsonl"
-            with roster.open(encoding="utf-8") as src, part.open("w", encoding="utf-8") as dst:
-                for i, line in enumerate(src):
-                    if i >= size:
-                        break
-                    dst.write(line)
-            log(f"memory run, {size} records ...")
-            wall, py_mib, opa_mib, _ = run_batch(part, work / "out.jsonl")
-            print(
-                f"  {size:>9,} records: mzpolicy {py_mib:4d} MiB, OPA {opa_mib:4d} MiB peak;"
-                f" {wall:7.1f} s, {size / wall:6.1f} decisions/s"
-            )
-            part.unlink()
-        print()
+            gen = Generator(args.seed)
+            roster = work / "roster.jsonl"
+            with roster.open("w", encoding="utf-8") as f:
+                write(gen.rows(max(scan)), f, "jsonl")
+            for size in scan:
+                part = work / f"roster-{size}.jsonl"
+                with roster.open(encoding="utf-8") as src, part.open("w", encoding="utf-8") as dst:
+                    for i, line in enumerate(src):
+                        if i >= size:
+                            break
+                        dst.write(line)
+                log(f"memory run, {size} records ...")
+                wall, py_mib, opa_mib, _ = run_batch(part, work / "out.jsonl")
+                print(
+                    f"  {size:>9,} records: mzpolicy {py_mib:4d} MiB, OPA {opa_mib:4d} MiB peak;"
+                    f" {wall:7.1f} s, {size / wall:6.1f} decisions/s"
+                )
+                part.unlink()
+            print()
         hours = CITY / c / 3600
         print(
             f"Whole city, ~{CITY:,} residents at (c)'s {c:.0f} decisions/s on this machine: {hours:.1f} hours"

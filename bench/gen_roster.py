@@ -205,7 +205,7 @@ def write(rows: Iterator[dict[str, Any] | str], out: Any, fmt: str) -> None:
         for r in rows:
             out.write((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n")
         return
-    from mzpolicy.roster_io import CSV_COLUMNS, record_to_csv_row
+    from mzpolicy.roster.io import CSV_COLUMNS, record_to_csv_row
 
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)

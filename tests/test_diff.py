@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from mzpolicy.cli import main
 from mzpolicy.diff import requests_for, shift_date
+from mzpolicy.records import build_request, load
 
 RECORD = "fixtures/records/hukou-adult.yaml"
 
@@ -55,9 +56,12 @@ def test_same_date_keeps_as_of_for_every_year(opa_url):
     assert by_field["payment.status"]["values"] == {"2023": "closed", "2025": "open"}
 
 
-def test_payment_date_moves_with_the_cycle():
+def test_payment_date_moves_with_the_cycle(client):
     base = {"as_of": "2024-10-10", "resident": {"payment": {"date": "2024-12-31", "amount": 400}}}
-    moved = requests_for(base, [2023, 2025], same_date=False)
+    # The policy puts 2024-10-10 in the 2025 collection (its decision's year); the date moves from there.
+    year = client.decide(build_request(load(RECORD), as_of=base["as_of"]))["policy_year"]
+    assert year == 2025
+    moved = requests_for(base, [2023, 2025], same_date=False, base_year=year)
     assert moved[2023]["resident"]["payment"]["date"] == "2022-12-31"
     assert moved[2025]["resident"]["payment"]["date"] == "2024-12-31"
     assert shift_date("2024-02-29", -1) == "2023-02-28"

@@ -24,8 +24,9 @@ import requests
 from click.testing import CliRunner
 
 from conftest import ROOT
-from mzpolicy import roster_engine
 from mzpolicy.cli import main
+from mzpolicy.opa import BatchClient
+from mzpolicy.roster import engine as roster_engine
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_roster import Generator, write
@@ -512,7 +513,7 @@ def test_a_chunk_of_error_rows_is_bounded_by_the_bytes_of_its_lines():
 
     rows = (roster_engine.Row(n, error={"field": "(row)", "message": "x"}, size=1 << 20) for n in range(1, 21))
     chunks: list[int] = []
-    client = roster_engine.BatchClient(Endpoint("127.0.0.1", 9))
+    client = BatchClient(Endpoint("127.0.0.1", 9))
     out = list(roster_engine.run(rows, client, batch_size=250, on_batch=chunks.append))
     assert [r.n for r in out] == list(range(1, 21))
     assert max(chunks) <= roster_engine.MAX_QUERY_BYTES >> 20

@@ -33,7 +33,7 @@ from conftest import ROOT, run_cli
 from golden import golden_cases, request_of
 from mzpolicy import entrypoints, years
 from mzpolicy.cli import main
-from mzpolicy.opa import _free_port, stop_process
+from mzpolicy.opa import free_port, stop_process
 from mzpolicy.paths import opa_binary
 
 CASES = golden_cases()
@@ -93,7 +93,7 @@ def _spawn_serve(log: Path, port: int, args: tuple[str, ...], env: dict[str, str
 def serve(log: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     """`mzpolicy serve --addr 127.0.0.1:<free port> ARGS`, healthy, always stopped."""
     for attempt in range(2):
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         proc = _spawn_serve(log, port, args, env or _env())
         try:
@@ -687,7 +687,7 @@ def test_a_hostile_body_gets_a_defined_answer_in_bounded_time_and_memory(name: s
 
 
 def _exits_without_serving(work: Path, name: str, *args: str) -> str:
-    port = _free_port()
+    port = free_port()
     log = work / f"{name}.log"
     proc = _spawn_serve(log, port, args, _env())
     try:

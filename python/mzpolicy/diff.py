@@ -11,19 +11,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import re
 from typing import Any
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _SKIP = {"trail", "document", "policy_year", "as_of"}
-
-
-def policy_year_of(as_of: str) -> int:
-    """CONTRACT §1: September on belongs to the next year's collection."""
-    d = dt.date.fromisoformat(as_of)
-    return d.year + 1 if d.month >= 9 else d.year
 
 
 def shift_date(value: str, years: int) -> str:
@@ -34,9 +27,12 @@ def shift_date(value: str, years: int) -> str:
         return d.replace(year=d.year + years, day=28).isoformat()
 
 
-def requests_for(request: dict[str, Any], years: list[int], same_date: bool) -> dict[int, dict[str, Any]]:
-    """One request per year; unless same_date, as_of and payment.date move with the year."""
-    base_year = policy_year_of(request["as_of"])
+def requests_for(
+    request: dict[str, Any], years: list[int], same_date: bool, base_year: int
+) -> dict[int, dict[str, Any]]:
+    """One request per year; unless same_date, as_of and payment.date move
+    with the year, from `base_year`: the year the policy puts as_of in
+    (entrypoints.POLICY_YEAR; the rule is the policy's, not this module's)."""
     out = {}
     for year in years:
         r = copy.deepcopy(request)
@@ -116,45 +112,3 @@ def compare(
         "differences": differences,
         "decisions": {str(y): decisions[y] for y in years},
     }
-
-
-def render_text(result: dict[str, Any], lang: str) -> str:
-    years = [str(y) for y in result["years"]]
-    zh = lang == "zh"
-    lines = [("同一居民在不同医保年度规则下的比较" if zh else "One resident under each year's rules"), ""]
-    for y in years:
-        lines.append(f"  {y}: {result['documents'][y]}, as_of {result['as_of'][y]}")
-    lines.append("")
-    if not result["differences"]:
-        lines.append("无差别。" if zh else "No differences.")
-    for d in result["differences"]:
-        values = "  |  ".join(f"{y}: {_show(d['values'][y])}" for y in years)
-        lines.append(f"{d['field']}:  {values}")
-        for y in years:
-            clauses = _in_order(c["clause"] for c in d["clauses"][y])
-            lines.append(f"    {y} {'依据' if zh else 'rests on'}: {', '.join(clauses) or '-'}")
-    return "\n".join(lines) + "\n"
-
-
-def render_markdown(result: dict[str, Any], lang: str) -> str:
-    years = [str(y) for y in result["years"]]
-    head = "| field | " + " | ".join(f"{y} ({result['documents'][y]})" for y in years) + " |"
-    lines = [head, "|---|" + "---|" * len(years)]
-    for d in result["differences"]:
-        cells = []
-        for y in years:
-            clauses = ", ".join(_in_order(c["clause"] for c in d["clauses"][y])) or "-"
-            cells.append(f"{_show(d['values'][y])} ({clauses})")
-        lines.append(f"| `{d['field']}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _in_order(clauses: Any) -> list[str]:
-    """Each clause once, in the trail's (the notice's section) order."""
-    return list(dict.fromkeys(clauses))
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

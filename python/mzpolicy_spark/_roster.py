@@ -9,17 +9,22 @@ those modules move, the import paths are fixed here and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
+import click
+
 from mzpolicy import entrypoints
-from mzpolicy.cli import BadInput, PolicyUnavailable, today_in_shanghai
-from mzpolicy.cli import _iso_date as iso_date
-from mzpolicy.opa import DecisionClient, EmbeddedServer, OPAError
-from mzpolicy.roster import Roster
-from mzpolicy.roster_engine import BatchClient, Row, decision_error, prepare, run
-from mzpolicy.roster_io import (
+from mzpolicy.cli.errors import BadInput, PolicyUnavailable, roster_failures
+from mzpolicy.cli.options import iso_date, today_in_shanghai
+from mzpolicy.opa import BatchClient, EmbeddedServer, OPAError
+from mzpolicy.render.table import Table, emit
+from mzpolicy.roster.engine import Roster, Row, decision_error, prepare, run
+from mzpolicy.roster.io import (
     InputRow,
     RosterFormatError,
+    RowWriter,
     cells_row,
     column_kind,
     csv_columns,
@@ -27,33 +32,31 @@ from mzpolicy.roster_io import (
     jsonl_row,
     physical_line,
 )
-from mzpolicy.roster_report import (
+from mzpolicy.roster.reports import (
     DUPLICATES_RULE,
-    PROGRESS_HEADER,
+    Names,
     ProgressCounts,
-    Table,
     _flag,
     _flagged_table,
     _same_id_table,
-    _year_notes,
-    emit,
-    region_name,
+    progress_header,
+    year_notes,
 )
 
 __all__ = [
-    "PROGRESS_HEADER",
     "BadInput",
     "BatchClient",
     "EmbeddedServer",
     "InputRow",
+    "Names",
     "OPAError",
     "PolicyUnavailable",
     "ProgressCounts",
     "RosterFormatError",
     "Row",
+    "RowWriter",
     "Table",
     "cells_row",
-    "check_year",
     "column_kind",
     "csv_columns",
     "decision_error",
@@ -66,8 +69,9 @@ __all__ = [
     "jsonl_row",
     "payment_flag",
     "physical_line",
+    "policy",
     "prepare",
-    "region_name",
+    "progress_header",
     "run",
     "same_id_table",
     "today_in_shanghai",
@@ -77,14 +81,23 @@ __all__ = [
 BATCH_DECISIONS = entrypoints.BATCH_DECISIONS
 
 
-def check_year(as_of: str | None, policy_year: int | None) -> None:
-    """`mzpolicy batch`'s check of --year and --as-of against the loaded
-    years, on the driver's embedded OPA: BadInput (exit 2) for a year that is
+@contextlib.contextmanager
+def policy(as_of: str | None, policy_year: int | None, today: str) -> Iterator[Any]:
+    """The driver's embedded OPA, after `mzpolicy batch`'s check of --year and
+    --as-of against the loaded years: BadInput (exit 2) for a year that is
     not loaded, a warning on standard error when rows without their own
-    as_of would be decided on a day that falls in no loaded year. The roster
-    itself is not read here ("-" is opened lazily and never iterated)."""
-    job = Roster("-", "jsonl", as_of, policy_year, None, 1, 1, False)
-    with job.opened():
+    as_of would be decided on a day in no loaded year. Yields the opened
+    Roster, whose query() reads the policy's documents. No roster is read
+    ("-" is opened lazily and never iterated)."""
+    job = Roster(
+        "-", "jsonl", as_of, policy_year, None, 1, 1, False, today=today, warn=lambda m: click.echo(m, err=True)
+    )
+    with roster_failures(), job.opened():
+        yield job
+
+
+def check_year(as_of: str | None, policy_year: int | None, today: str) -> None:
+    with policy(as_of, policy_year, today):
         pass
 
 
@@ -93,29 +106,19 @@ def payment_flag(resident: dict[str, Any] | None) -> str | None:
     return _flag(resident) if isinstance(resident, dict) else None
 
 
-def same_id_table(duplicate_rows: dict[int, str], decided: dict[int, Any], lang: str) -> Table:
-    return _same_id_table(duplicate_rows, decided, lang)
+def same_id_table(duplicate_rows: dict[int, str], decided: dict[int, Any], names: Any, lang: str) -> Table:
+    return _same_id_table(duplicate_rows, decided, names, lang)
 
 
-def flagged_table(flagged: dict[int, str], decided: dict[int, Any], lang: str) -> Table:
-    return _flagged_table(flagged, decided, lang)
+def flagged_table(flagged: dict[int, str], decided: dict[int, Any], names: Any, lang: str) -> Table:
+    return _flagged_table(flagged, decided, names, lang)
 
 
-def year_notes(years: set[tuple[Any, Any]], lang: str) -> list[str]:
-    return _year_notes(years, lang)
-
-
-def duplicates_note(year: int, lang: str) -> str | None:
+def duplicates_note(job: Any, year: int, lang: str) -> str | None:
     """The 清理重复参保 rule's title, clause and text, as `mzpolicy report
-    duplicates` notes it: from the rule index and the year's table, asked of
-    an embedded OPA on the driver."""
-    with EmbeddedServer() as server:
-        try:
-            with DecisionClient(server.start().ready()) as client:
-                rule = client.document(f"{entrypoints.RULE_INDEX}/{DUPLICATES_RULE}")
-                cited = client.document(f"{entrypoints.YEARS}/{year}/rules/{DUPLICATES_RULE}")
-        except OPAError as exc:
-            raise PolicyUnavailable(str(exc)) from None
+    duplicates` notes it: from the rule index and the year's table."""
+    rule = job.query(f"{entrypoints.RULE_INDEX}/{DUPLICATES_RULE}")
+    cited = job.query(f"{entrypoints.YEARS}/{year}/rules/{DUPLICATES_RULE}")
     if not rule or not cited:
         return None
     return f"{rule['title']}（{cited['clause']}）: {rule['text'][lang]}"

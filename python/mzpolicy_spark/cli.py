@@ -290,7 +290,7 @@ def batch_command(
     input_format = _detect(input_path, input_format)
     default_as_of = None if as_of else r.today_in_shanghai()
     # Before Spark starts: a year that is not loaded is a usage error, and no task runs.
-    r.check_year(as_of, policy_year)
+    r.check_year(as_of, policy_year, default_as_of or r.today_in_shanghai())
     app = "mzpolicy-spark batch"
     if input_format == "table":
         spark_conf.setdefault("spark.sql.catalogImplementation", "hive")
@@ -504,9 +504,12 @@ def progress_command(run: str, master: str | None, conf: tuple[str, ...], fmt: s
         }
     finally:
         spark.stop()
+    with r.policy(None, None, r.today_in_shanghai()) as job:
+        names = r.Names.of(job)
+        names.order_sources(job, years)
     counties: dict[str, Any] = {}
     for g in per:
-        c = counties.setdefault(g["enrollment_region"] or "", r.ProgressCounts())
+        c = counties.setdefault(g["enrollment_region"] or "", r.ProgressCounts(names.sources))
         c.eligible += g["persons"]
         if g["assistance_source"]:
             c.subsidised[g["assistance_source"]] = c.subsidised.get(g["assistance_source"], 0) + g["persons"]
@@ -518,12 +521,13 @@ def progress_command(run: str, master: str | None, conf: tuple[str, ...], fmt: s
         "zh": f"城乡居民医保参保缴费进度（截至 {as_of}）",
         "en": f"Resident insurance collection progress as of {as_of}",
     }
-    table = r.Table(title[lang], r.PROGRESS_HEADER[lang], numeric=set(range(2, 9)))
-    total = r.ProgressCounts()
+    header = r.progress_header(names, lang)
+    table = r.Table(title[lang], header, numeric=set(range(2, len(header))))
+    total = r.ProgressCounts(names.sources)
     for code in sorted(counties):
-        table.add([code or "—", r.region_name(code, lang), *counties[code].cells()])
+        table.add([code or "—", names.region(code, lang), *counties[code].cells(names.sources)])
         total.add(counties[code])
-    table.add(["", "合计" if lang == "zh" else "total", *total.cells()])
+    table.add(["", "合计" if lang == "zh" else "total", *total.cells(names.sources)])
     notes = r.year_notes(years, lang)
     ineligible, errors = int(counts["ineligible"] or 0), int(counts["errors"] or 0)
     if lang == "zh":
@@ -560,10 +564,12 @@ def duplicates_command(
         spark.stop()
     decided = {x["row"]: _occurrence_row(x) for x in selected}
     years = {(d.answer.get("policy_year"), d.answer.get("document")) for d in decided.values() if d.error is None}
-    tables = [r.same_id_table(duplicate_rows, decided, lang), r.flagged_table(flagged, decided, lang)]
-    notes = r.year_notes(years, lang)
     year = sorted(years, key=str)[0][0] if years else None
-    note = r.duplicates_note(year, lang) if year else None
+    with r.policy(None, None, r.today_in_shanghai()) as job:
+        names = r.Names.of(job)
+        note = r.duplicates_note(job, year, lang) if year else None
+    tables = [r.same_id_table(duplicate_rows, decided, names, lang), r.flagged_table(flagged, decided, names, lang)]
+    notes = r.year_notes(years, lang)
     if note:
         notes.append(note)
     _write(out, tables, fmt, notes)

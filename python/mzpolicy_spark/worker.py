@@ -208,8 +208,6 @@ def decide_partition(config: dict[str, Any], index: int, items: Iterable[tuple[i
 
 
 def _decide(config: dict[str, Any], index: int, items: Iterable[tuple[int, Any, Any]]) -> Iterator[tuple]:
-    from mzpolicy.roster_io import RowWriter
-
     env = {"GOMAXPROCS": str(config["in_flight"]), "MZPOLICY_SPARK_RUN": config["run_id"]}
     client = _opa.client_for(env, r.BATCH_DECISIONS)
     columns = config.get("columns")
@@ -229,7 +227,7 @@ def _decide(config: dict[str, Any], index: int, items: Iterable[tuple[int, Any, 
 
     on_batch = _fault(index)
     buffer = io.StringIO()
-    writer = RowWriter(buffer, "jsonl")
+    writer = r.RowWriter(buffer, "jsonl")
     for row in r.run(inputs(), client, config["batch_size"], config["in_flight"], on_batch=on_batch):
         decision = row.answer if row.error is None else None
         if row.answer is not None and row.error is None:

@@ -111,7 +111,8 @@ _year_not_loaded := object.union(
 
 _still_open_hint := {
 	"still_open_years": _still_open_years,
-	"hint": sprintf("%s still lies in the late-payment or mid-year period of policy year %d; ask for it with --year %d (policy_year)", [request.as_of, _still_open_years[0], _still_open_years[0]]),
+	"as_of": request.as_of,
+	"hint": sprintf("%s still lies in the late-payment or mid-year period of policy year %d; set policy_year to %d in the request", [request.as_of, _still_open_years[0], _still_open_years[0]]),
 } if {
 	count(_still_open_years) > 0
 } else := {}

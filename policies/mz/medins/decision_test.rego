@@ -35,7 +35,11 @@ test_september_2025_suggests_the_year_still_open if {
 	d.error.code == "year_not_loaded"
 	d.error.policy_year == 2026
 	d.error.still_open_years == [2025]
-	contains(d.error.hint, "--year 2025")
+	d.error.as_of == "2025-09-10"
+	contains(d.error.hint, "set policy_year to 2025 in the request")
+
+	# The REST answer names the request's field, never a CLI flag.
+	not contains(d.error.hint, "--")
 }
 
 test_december_2025_is_still_2025s_mid_year_period if {

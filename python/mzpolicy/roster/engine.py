@@ -2,13 +2,12 @@
 
 Rows are validated here (mzpolicy.records.problems: a bad row never reaches
 OPA), encoded one by one, and sent a few hundred at a time as
-{"input": {"requests": [...]}} to a batch entrypoint (entrypoints.py), with a small
-number of batches in flight on worker threads. Answers come back in input
-order, one per request (the length is checked). When OPA fails on a batch
-(a rule conflict is an HTTP 500 for the whole query), the batch is split in
-halves and retried down to the one request that fails, which becomes an
-error row; the rest of the batch is decided. Transport failures, and a
-policy that does not answer at all, stop the run (OPAError, CLI exit 3).
+{"input": {"requests": [...]}} through the batching session
+(mzpolicy.opa.session), with a small number of batches in flight on worker
+threads. Answers come back in input order, one per request; a request OPA
+fails on alone becomes an error row, the rest of its batch is decided.
+Transport failures, and a policy that does not answer at all, stop the run
+(OPAError, CLI exit 3).
 
 Memory: at most `in_flight + 1` batches are held at once, whatever the
 roster's size, each at most MAX_QUERY_BYTES of requests and of input lines.
@@ -19,28 +18,25 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import os
 import queue
+import sys
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Container, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import entrypoints, records
-from .opa import Endpoint, OPAError
-from .roster_io import InputRow
+from .. import entrypoints, records
+from ..opa.endpoint import Endpoint
+from ..opa.errors import OPAError, missing
+from ..opa.server import embedded_unless
+from ..opa.session import MAX_BATCH_REQUESTS, MAX_QUERY_BYTES, BatchClient, Failure, query_bytes
+from .io import InputRow, RosterFormatError, detect_format, open_binary, read_rows
 
-# OPA's batch rule takes at most 1000 requests a query, and OPA refuses a
-# request body over 4 MiB; a query is kept well under both.
-MAX_BATCH_REQUESTS = 1000
-MAX_QUERY_BYTES = 3 << 20
-_QUERY_HEAD = b'{"input":{"requests":['
-_QUERY_TAIL = b"]}}"
-
-
-def query_bytes(body_bytes: int, requests: int) -> int:
-    """The size of the query that carries `requests` bodies of `body_bytes` in all."""
-    return len(_QUERY_HEAD) + body_bytes + max(requests - 1, 0) + len(_QUERY_TAIL)
+# MAX_QUERY_BYTES is read from this module's globals (tests lower it here).
+__all__ = ["MAX_BATCH_REQUESTS", "MAX_QUERY_BYTES", "Roster", "Row", "prepare", "probe_resident", "run"]
 
 
 @dataclass
@@ -57,7 +53,7 @@ class Row:
     size: int = 0  # bytes of its input line
 
 
-def problem_error(problems: list[records.Problem], code: str = "invalid_input") -> dict[str, Any]:
+def problem_error(problems: list[Any], code: str = "invalid_input") -> dict[str, Any]:
     """An error row's `error`: the first problem's field, every problem in the message."""
     error = records.InputError(problems)
     first = error.problems[0]
@@ -69,6 +65,12 @@ def problem_error(problems: list[records.Problem], code: str = "invalid_input") 
     }
 
 
+def _problems(error: dict[str, Any]) -> list[Any]:
+    from ..records import Problem
+
+    return [Problem(p["field"], p["message"]) for p in error["problems"]]
+
+
 def decision_error(decision: Any) -> dict[str, Any] | None:
     """The defined errors of a decision (CONTRACT §1, §3) as an error row's `error`."""
     if not isinstance(decision, dict):
@@ -78,8 +80,7 @@ def decision_error(decision: Any) -> dict[str, Any] | None:
         return None
     code = error.get("code")
     if code == "invalid_input" and error.get("problems"):
-        problems = [records.Problem(p["field"], p["message"]) for p in error["problems"]]
-        return problem_error(problems)
+        return problem_error([records.Problem(p["field"], p["message"]) for p in error["problems"]])
     if code == "year_not_loaded":
         message = error.get("message") or f"policy year {error.get('policy_year')} is not loaded"
         if error.get("hint"):
@@ -135,107 +136,6 @@ def _prepare(item: InputRow, as_of: str | None, policy_year: int | None, default
         message = f"the request is {len(body)} bytes, more than one OPA query may carry ({MAX_QUERY_BYTES}); not sent"
         return Row(item.n, resident=resident, error=problem_error([records.Problem("(row)", message)], "too_large"))
     return Row(item.n, resident=resident, body=body)
-
-
-class _EvalFailed(Exception):
-    """OPA answered a batch with an evaluation error (the batch may hold a bad row)."""
-
-
-class BatchClient:
-    """POSTs batches to a batch entrypoint (entrypoints.BATCH_DECISIONS or
-    BATCH_ROWS), one keep-alive session per thread."""
-
-    def __init__(
-        self,
-        endpoint: Endpoint,
-        path: str = entrypoints.BATCH_DECISIONS,
-        token: str | None = None,
-        timeout: float = 600,
-    ):
-        self.endpoint = endpoint
-        self.url = f"{endpoint.url}/v1/data/{path}"
-        self.path = path
-        self.timeout = timeout
-        self.headers = {"Content-Type": "application/json"}
-        if token:
-            self.headers["Authorization"] = f"Bearer {token}"
-        self._local = threading.local()
-        self._sessions: list[Any] = []
-        self._lock = threading.Lock()
-        self.queries = 0
-        self.splits = 0
-
-    def _session(self) -> Any:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            import requests
-
-            session = requests.Session()
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        return session
-
-    def close(self) -> None:
-        with self._lock:
-            for s in self._sessions:
-                s.close()
-            self._sessions.clear()
-
-    def _post(self, bodies: list[bytes]) -> list[Any]:
-        import requests
-
-        payload = _QUERY_HEAD + b",".join(bodies) + _QUERY_TAIL
-        with self._lock:
-            self.queries += 1
-        try:
-            response = self._session().post(self.url, data=payload, headers=self.headers, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise OPAError(f"OPA at {self.endpoint.url} could not be reached: {type(exc).__name__}") from None
-        if response.status_code in (400, 500):
-            raise _EvalFailed(_message(response))
-        if response.status_code != 200:
-            raise OPAError(f"OPA at {self.endpoint.url} refused the batch: {_message(response)}")
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            raise OPAError(f"OPA at {self.endpoint.url} answered with something that is not JSON") from None
-        result = body.get("result")
-        if not isinstance(result, list):
-            raise OPAError(f"OPA at {self.endpoint.url} has no {entrypoints.query(self.path)} (policy not loaded?)")
-        if len(result) != len(bodies):
-            raise OPAError(f"OPA answered {len(result)} times for {len(bodies)} requests: the batch rule drops rows")
-        return result
-
-    def decide(self, bodies: list[bytes]) -> list[Any]:
-        """One answer per body; a body OPA fails on alone gets _Failure."""
-        try:
-            return self._post(bodies)
-        except _EvalFailed as exc:
-            if len(bodies) == 1:
-                return [_Failure(str(exc))]
-        with self._lock:
-            self.splits += 1
-        half = len(bodies) // 2
-        return self.decide(bodies[:half]) + self.decide(bodies[half:])
-
-
-@dataclass(frozen=True)
-class _Failure:
-    message: str
-
-
-def _message(response: Any) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    if isinstance(body, dict):
-        errors = body.get("errors") or []
-        detail = "; ".join(e.get("message", "") for e in errors if isinstance(e, dict))
-        text = f"{body.get('code', '')}: {body.get('message', '')}".strip(": ")
-        return f"HTTP {response.status_code} {text}" + (f" ({detail})" if detail else "")
-    return f"HTTP {response.status_code}"
 
 
 class _Workers:
@@ -296,7 +196,7 @@ def run(
     def finish(chunk: list[Row], future: Future | None) -> list[Row]:
         if future is not None:
             results = future.result()
-            failures = [a for a in results if isinstance(a, _Failure)]
+            failures = [a for a in results if isinstance(a, Failure)]
             if not decided[0] and len(failures) == len(results) and len(results) > 1:
                 # Not one bad row: the policy fails on everything it is asked.
                 raise OPAError(f"OPA fails on every request of the first batch: {failures[0].message}")
@@ -306,7 +206,7 @@ def run(
                 if row.body is None:
                     continue
                 answer = next(answers)
-                if isinstance(answer, _Failure):
+                if isinstance(answer, Failure):
                     row.error = {"field": "(policy)", "message": f"OPA failed on this row: {answer.message}"}
                     row.error["code"] = "opa_error"
                 else:
@@ -350,3 +250,173 @@ def run(
             if future is not None:
                 future.cancel()
         workers.close()
+
+
+# ---------------------------------------------------------------- a roster being decided
+
+
+def probe_resident(region: str) -> dict[str, Any]:
+    """A well-formed record for asking the policy about a date, not a person:
+    registered in `region` (the bundle's city, data.mz.reference.city_region),
+    with a GB 11643 number of that region whose check digit is computed."""
+    first17 = f"{region}19900101123"
+    return {"id_type": "resident_id", "id_number": first17 + records.check_digit(first17), "hukou_region": region}
+
+
+class Roster:
+    """A roster being decided: the embedded or given OPA, the input, the rows."""
+
+    def __init__(
+        self,
+        path: str,
+        input_format: str,
+        as_of: str | None,
+        policy_year: int | None,
+        opa_url: str | None,
+        batch_size: int,
+        in_flight: int,
+        progress: bool | None,
+        entrypoint: str = entrypoints.BATCH_DECISIONS,
+        *,
+        today: str,
+        token: str | None = None,
+        warn: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
+    ):
+        """`today`: the date rows without their own as_of (and without --as-of)
+        are decided on; `token`: the bearer token for --opa-url; `warn`: where
+        a warning goes. Failures raise RosterFormatError (the roster or an
+        option the policy cannot take) or OPAError."""
+        self.today = today
+        self.token = token
+        self.warn = warn
+        self.path = path
+        self.fmt = "jsonl" if path == "-" and input_format == "auto" else detect_format(path, input_format)
+        self.as_of = as_of
+        self.policy_year = policy_year
+        self.opa_url = opa_url
+        self.batch_size = batch_size
+        self.in_flight = in_flight
+        self.progress = sys.stderr.isatty() if progress is None else progress
+        self.entrypoint = entrypoint
+        self.client: BatchClient | None = None
+        self.items: Iterator[InputRow] = iter(())  # the roster's rows, read as they are decided
+        self.elapsed = 0.0
+
+    @contextlib.contextmanager
+    def opened(self) -> Iterator[Roster]:
+        """Start OPA (embedded unless --opa-url), check the year, and always stop it."""
+        # OPA boots while the roster is opened and its header read.
+        with embedded_unless(self.opa_url) as server, self._open_input():
+            try:
+                endpoint = server.ready() if server is not None else Endpoint.parse(self.opa_url or "")
+            except ValueError as exc:
+                raise OPAError(str(exc)) from None
+            self.client = BatchClient(endpoint, self.entrypoint, token=self.token if self.opa_url else endpoint.token)
+            try:
+                self._check_year()
+                yield self
+            finally:
+                self.client.close()
+
+    @contextlib.contextmanager
+    def opened_on(self, other: Roster) -> Iterator[Roster]:
+        """Open this roster's input against the OPA `other` has open."""
+        assert other.client is not None, "other.opened() first"
+        self.client = BatchClient(
+            other.client.endpoint, self.entrypoint, token=self.token if self.opa_url else other.client.endpoint.token
+        )
+        try:
+            with self._open_input():
+                yield self
+        finally:
+            self.client.close()
+
+    def _open_input(self) -> Any:
+        """Open the roster and read a CSV header now, so that a bad roster is
+        refused (exit 2) before anything is written. Returns what to close
+        (not standard input, which is not ours)."""
+        stream = open_binary(self.path)
+        self.items = read_rows(stream, self.fmt)
+        return stream if self.path != "-" else contextlib.nullcontext()
+
+    def _check_year(self) -> None:
+        assert self.client is not None
+        years = self.query(entrypoints.LOADED_YEARS)
+        if not isinstance(years, list):
+            raise missing(self.client.endpoint.url, entrypoints.query(entrypoints.LOADED_YEARS))
+        if self.policy_year is not None and self.policy_year not in years:
+            raise RosterFormatError(
+                f"policy year {self.policy_year} is not loaded; loaded years: " + ", ".join(map(str, years))
+            )
+        # The year that --as-of (or today, for rows without their own as_of)
+        # falls in, asked of the policy with a well-formed probe resident.
+        as_of = self.as_of or self.today
+        region = self.query(f"{entrypoints.REFERENCE}/city_region")
+        if not isinstance(region, str):
+            raise missing(self.client.endpoint.url, f"{entrypoints.query(entrypoints.REFERENCE)}.city_region", "")
+        probe: dict[str, Any] = {"as_of": as_of, "resident": probe_resident(region)}
+        if self.policy_year is not None:
+            probe["policy_year"] = self.policy_year
+        error = decision_error(self.client.decide_one(probe))
+        if error is None or error.get("code") != "year_not_loaded":
+            return
+        if self.as_of:
+            raise RosterFormatError(f"--as-of {as_of}: {error['message']}")
+        self.warn(
+            f"warning: rows without their own as_of are decided on today's date, {as_of}: {error['message']};"
+            " give --as-of or --year"
+        )
+
+    def query(self, path: str) -> Any:
+        """A document of the policy (not per resident), e.g. entrypoints.LOADED_YEARS."""
+        assert self.client is not None
+        return self.client.document(path)
+
+    def decision_of(self, row: Row) -> Any:
+        """The decision (the whole one, or a row's lean one) of a decided row."""
+        return row.answer if self.entrypoint == entrypoints.BATCH_DECISIONS else row.answer["decision"]
+
+    def rows(self, select: Container[int] | None = None, start: int = 1) -> Iterator[Row]:
+        """Every row (or the rows numbered in `select`; or from row `start`
+        on, the rows before it read but not decided), decided, in order:
+        `answer` set, or `error`."""
+        assert self.client is not None, "opened() first"
+        default_as_of = None if self.as_of else self.today
+        items = self.items if select is None else (item for item in self.items if item.n in select)
+        if start > 1:
+            items = (item for item in items if item.n >= start)
+        started = time.perf_counter()
+        with self._bar(len(select) if select is not None else None) as bar:
+            prepared = (prepare(item, self.as_of, self.policy_year, default_as_of) for item in items)
+            for row in run(prepared, self.client, self.batch_size, self.in_flight, on_batch=bar.update):
+                if row.answer is not None and row.error is None:
+                    row.error = decision_error(self.decision_of(row))
+                yield row
+        self.elapsed = time.perf_counter() - started
+
+    def _bar(self, total: int | None) -> Any:
+        from tqdm import tqdm
+
+        if total is None and self.progress:
+            total = _count_rows(self.path, self.fmt)
+        return tqdm(
+            total=total,
+            unit="row",
+            unit_scale=True,
+            file=sys.stderr,
+            disable=not self.progress,
+            dynamic_ncols=True,
+            mininterval=0.5,
+            smoothing=0.1,
+        )
+
+
+def _count_rows(path: str, fmt: str) -> int | None:
+    """Rows in a regular file, for the progress bar's total (lines; CSV less its header)."""
+    if path == "-" or not os.path.isfile(path):
+        return None
+    count = 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            count += block.count(b"\n")
+    return max(count - (1 if fmt == "csv" else 0), 0)

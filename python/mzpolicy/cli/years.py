@@ -7,23 +7,14 @@ from pathlib import Path
 
 import click
 
-from .cli import BadInput, PolicyUnavailable, main
-from .paths import POLICIES, ROOT
+from ..paths import ROOT
+from . import options
+from .errors import BadInput, PolicyUnavailable
 
 
-def _policies_option(f):
-    return click.option(
-        "--policies",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        default=POLICIES,
-        show_default="the checkout's policies/",
-        help="The policies directory to work on.",
-    )(f)
-
-
-@main.command("build-years")
+@click.command("build-years")
 @click.option("--check", is_flag=True, help="Only say whether the generated files are current (exit 1 if not).")
-@_policies_option
+@options.policies
 def build_years_command(check: bool, policies: Path) -> None:
     """Resolve every year's table into what OPA serves.
 
@@ -39,7 +30,7 @@ def build_years_command(check: bool, policies: Path) -> None:
     breaks an invariant of the notices, or still holds a `todo:` is written,
     but the policy answers year_incomplete for it until it is fixed.
     """
-    from . import years
+    from .. import years
 
     try:
         changed = years.build(policies, check=check)
@@ -73,10 +64,10 @@ def _report(policies: Path, years) -> None:
             click.echo(f"policy year {year}: complete ({len(document.get('rules', {}))} rules)", err=True)
 
 
-@main.command("new-year")
+@click.command("new-year")
 @click.argument("year", type=click.IntRange(2000, 2100))
 @click.option("--from", "base", required=True, type=click.IntRange(2000, 2100), help="The policy year to extend.")
-@_policies_option
+@options.policies
 @click.option(
     "--fixtures",
     type=click.Path(file_okay=False, path_type=Path),
@@ -99,7 +90,7 @@ def new_year_command(year: int, base: int, policies: Path, fixtures: Path) -> No
     write a rule whose wording changed (and a last_year on one that ends);
     mzpolicy build-years; confirm the golden cases; ./scripts/test.
     """
-    from . import years
+    from .. import years
 
     try:
         written = years.scaffold(str(year), str(base), policies, fixtures)

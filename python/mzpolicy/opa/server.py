@@ -1,9 +1,6 @@
-"""The OPA server: start the pinned one embedded, or reach a given one, and ask it.
-
-Decisions come only from OPA (entrypoints.DECISION); this module moves
-JSON and turns transport failures, and answers that are not a decision of
-the shape schemas/decision.schema.json gives, into OPAError (CLI exit 3).
-"""
+"""The pinned OPA as a server: the one command line that runs it (`mzpolicy
+serve` and the embedded server alike) and the embedded server on a free
+loopback port, started, awaited and always stopped."""
 
 from __future__ import annotations
 
@@ -18,47 +15,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import urlsplit
+from typing import IO
 
-from . import entrypoints
-from .paths import AUTHZ, EMBEDDED_CONFIG, POLICIES, opa_binary
-
-# requests and opa_client (which imports aiohttp) cost ~200 ms to import; they
-# are imported where first needed so that the CLI can start OPA before paying
-# for them and the two overlap.
+from ..paths import AUTHZ, EMBEDDED_CONFIG, POLICIES, opa_binary
+from .endpoint import Endpoint
+from .errors import OPAError
 
 
-class OPAError(Exception):
-    """OPA could not be reached, or the policy failed to answer."""
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """Where an OPA server listens, and the bearer token its reads need (the
-    embedded server's own; None for --opa-url, whose token is the caller's)."""
-
-    host: str
-    port: int
-    ssl: bool = False
-    token: str | None = field(default=None, repr=False, compare=False)
-
-    @classmethod
-    def parse(cls, url: str) -> Endpoint:
-        parts = urlsplit(url if "://" in url else f"http://{url}")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{url!r} is not an http(s)://host:port URL")
-        port = parts.port or (443 if parts.scheme == "https" else 8181)
-        return cls(parts.hostname, port, parts.scheme == "https")
-
-    @property
-    def url(self) -> str:
-        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.port}"
-
-
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -104,14 +69,19 @@ def _check_binary() -> None:
         raise OPAError(f"the pinned OPA is not at {binary}; run ./scripts/setup (or set MZPOLICY_OPA_BIN)")
 
 
-def _healthy(url: str) -> bool:
-    import urllib.request
+def _healthy(endpoint: Endpoint) -> bool:
+    """GET /health answers 200. http.client, which requests loads anyway;
+    urllib.request would add its own ~10 ms of imports to every command."""
+    import http.client
 
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=0.5)
     try:
-        with urllib.request.urlopen(url, timeout=0.5) as response:
-            return response.status == 200
-    except OSError:
+        connection.request("GET", "/health")
+        return connection.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
         return False
+    finally:
+        connection.close()
 
 
 class EmbeddedServer:
@@ -141,7 +111,7 @@ class EmbeddedServer:
 
     def start(self) -> EmbeddedServer:
         _check_binary()
-        self.endpoint = Endpoint("127.0.0.1", _free_port(), token=self.token)
+        self.endpoint = Endpoint("127.0.0.1", free_port(), token=self.token)
         # OPA's stderr goes to a file: a pipe that nobody reads while OPA runs
         # would fill and block it. The file is read only if OPA fails to start.
         self._log = tempfile.TemporaryFile(prefix="mzpolicy-opa-")  # noqa: SIM115 - closed by stop()
@@ -165,9 +135,8 @@ class EmbeddedServer:
         assert self.proc is not None and self.endpoint is not None, "start() first"
         for attempt in range(2):
             deadline = time.monotonic() + self.timeout
-            url = f"{self.endpoint.url}/health"
             while time.monotonic() < deadline and self.proc.poll() is None:
-                if _healthy(url):
+                if _healthy(self.endpoint):
                     return self.endpoint
                 time.sleep(0.005)
             if self.proc.poll() is None:
@@ -277,142 +246,48 @@ def stop_process(proc: subprocess.Popen, timeout: float = 5.0) -> None:
         proc.stderr.close()
 
 
-class DecisionClient:
-    """Asks data.mz.medins.decision through opa-python-client."""
-
-    def __init__(self, endpoint: Endpoint, token: str | None = None, timeout: float = 30.0, retries: int = 0):
-        from opa_client.opa import OpaClient
-
-        self.endpoint = endpoint
-        self._client = OpaClient(
-            host=endpoint.host,
-            port=endpoint.port,
-            ssl=endpoint.ssl,
-            token=token or endpoint.token,
-            timeout=timeout,
-            retries=retries,
-        )
-
-    def close(self) -> None:
-        self._client.close_connection()
-
-    def __enter__(self) -> DecisionClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def decide(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The decision, or the policy's defined error, checked against
-        schemas/decision.schema.json before anyone reads it."""
-        answer = self._query(entrypoints.DECISION, request)
-        if not isinstance(answer, dict) or "result" not in answer:
-            raise OPAError(
-                f"OPA at {self.endpoint.url} has no decision at {entrypoints.query(entrypoints.DECISION)}"
-                " (policy not loaded?)"
-            )
-        problem = decision_problem(answer["result"])
-        if problem:
-            raise OPAError(f"OPA at {self.endpoint.url} answered {problem}")
-        return answer["result"]
-
-    def loaded_years(self) -> list[int]:
-        answer = self._query(entrypoints.LOADED_YEARS, {})
-        years = answer.get("result") if isinstance(answer, dict) else None
-        if not (isinstance(years, list) and all(isinstance(y, int) for y in years)):
-            raise OPAError(f"OPA at {self.endpoint.url} has no list at {entrypoints.query(entrypoints.LOADED_YEARS)}")
-        return years
-
-    def document(self, path: str) -> Any:
-        """A document of the bundle that is the same for every resident (the
-        rule index, a year's table), by its path under /v1/data."""
-        import requests
-
-        try:
-            answer = self._client.get_data(path)
-        except requests.HTTPError as exc:
-            raise OPAError(f"OPA at {self.endpoint.url} refused the read: {_opa_message(exc.response)}") from None
-        except ValueError:
-            raise OPAError(f"OPA at {self.endpoint.url} answered something that is not JSON") from None
-        except requests.RequestException as exc:
-            raise OPAError(f"OPA at {self.endpoint.url} could not be reached: {type(exc).__name__}") from None
-        if not isinstance(answer, dict) or "result" not in answer:
-            raise OPAError(f"OPA at {self.endpoint.url} has no {entrypoints.query(path)}")
-        return answer["result"]
-
-    def _query(self, path: str, request: dict[str, Any]) -> Any:
-        import requests
-
-        package, _, rule = path.rpartition("/")
-        try:
-            return self._client.query_rule(input_data=request, package_path=package.replace("/", "."), rule_name=rule)
-        except requests.HTTPError as exc:
-            raise OPAError(f"OPA at {self.endpoint.url} refused the query: {_opa_message(exc.response)}") from None
-        except ValueError:  # requests' JSONDecodeError is one, and a RequestException too
-            raise OPAError(f"OPA at {self.endpoint.url} answered something that is not JSON") from None
-        except requests.RequestException as exc:
-            raise OPAError(f"OPA at {self.endpoint.url} could not be reached: {type(exc).__name__}") from None
-
-
-def decision_problem(result: Any) -> str | None:
-    """What is wrong with OPA's answer at the decision entrypoint, as the end
-    of "OPA answered ...", or None for a decision or a defined error of the
-    shape schemas/decision.schema.json gives (the schema says which fields
-    are required, not this module). A decision lacking a field is most likely
-    from an older bundle than the CLI."""
-    if not isinstance(result, dict):
-        return f"{_kind(result)} where a decision was expected"
-    from .records import field_path, schema_errors, short
-
-    kind = "error_answer" if "error" in result else "decision"
-    what = "an error" if kind == "error_answer" else "a decision"
-    for error in schema_errors("decision", result, kind):
-        parts = list(error.absolute_path)
-        if error.validator == "required":
-            missing = next((name for name in error.validator_value if name not in error.instance), "?")
-            return f"{what} without {field_path('', [*parts, missing])}: is the bundle older than this CLI?"
-        where = field_path("", parts) if parts else "document"
-        return f"{what} whose {where} is not as schemas/decision.schema.json says: {short(error.message, 120)}"
-    return None
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number"}
-    return names.get(type(value), "a number" if isinstance(value, float) else type(value).__name__)
-
-
-def _opa_message(response: Any) -> str:
-    if response is None:
-        return "no response"
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    if not isinstance(body, dict):
-        return f"HTTP {response.status_code}"
-    from .records import short
-
-    return short(f"HTTP {response.status_code} {body.get('code', '')}: {body.get('message', '')}".strip(), 200)
-
-
 @contextlib.contextmanager
-def connect(
-    opa_url: str | None, token: str | None = None, server: EmbeddedServer | None = None
-) -> Iterator[DecisionClient]:
-    """A client for --opa-url, or for an embedded server (started here unless
-    the caller started one already, to overlap its boot with other work)."""
+def embedded_unless(opa_url: str | None) -> Iterator[EmbeddedServer | None]:
+    """The embedded server, started (not awaited: it boots while the caller
+    reads its input) and always stopped; None when --opa-url names a server."""
     if opa_url:
-        try:
-            endpoint = Endpoint.parse(opa_url)
-        except ValueError as exc:
-            raise OPAError(str(exc)) from None
-        with DecisionClient(endpoint, token=token) as client:
-            yield client
+        yield None
         return
-    with contextlib.ExitStack() as stack:
-        if server is None:
-            server = stack.enter_context(EmbeddedServer()).start()
-        with DecisionClient(server.ready()) as client:  # the endpoint carries the server's token
-            yield client
+    with EmbeddedServer() as server:
+        server.start()
+        yield server
+
+
+# ---------------------------------------------------------------- `mzpolicy serve`
+
+SERVER_ROOT = "system"  # the root of system.authz and system.log in a built bundle
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bundle_manifest(bundle: Path) -> dict:
+    """The .manifest of a built bundle (.tar.gz) or of a bundle directory; ValueError if unreadable."""
+    import json
+    import tarfile
+
+    try:
+        if bundle.is_dir():
+            path = bundle / ".manifest"
+            return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        with tarfile.open(bundle, "r:gz") as tar:
+            for member in tar.getmembers():
+                if member.name.lstrip("/") == ".manifest":
+                    extracted = tar.extractfile(member)
+                    return json.loads(extracted.read()) if extracted else {}
+    except (OSError, tarfile.TarError) as exc:
+        raise ValueError(str(exc)) from None
+    return {}

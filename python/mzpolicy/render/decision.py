@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .records import visible
+from ..records import visible
+from .width import display_width
 
 LABELS = {
     "zh": {
@@ -47,15 +48,7 @@ LABELS = {
         "false": "否",
         "null": "—",
         "outcome": {"passed": "✓ 符合", "failed": "✗ 不符合", "not_applicable": "· 不适用"},
-        "status_names": {
-            "not_open": "未开始",
-            "open": "集中缴费期内",
-            "late": "补缴期",
-            "mid_year": "中途参保",
-            "closed": "已截止",
-            "not_applicable": "不适用",
-        },
-        "sources": {"medical_assistance": "医疗救助全额资助", "county_government": "县级政府全额补助"},
+        "full": "{}全额资助",
         "error": "错误",
     },
     "en": {
@@ -90,15 +83,7 @@ LABELS = {
         "false": "no",
         "null": "-",
         "outcome": {"passed": "✓ passed", "failed": "✗ failed", "not_applicable": "· n/a"},
-        "status_names": {
-            "not_open": "not open yet",
-            "open": "collection window open",
-            "late": "late payment (补缴)",
-            "mid_year": "mid-year enrollment",
-            "closed": "closed",
-            "not_applicable": "not applicable",
-        },
-        "sources": {"medical_assistance": "medical assistance (full)", "county_government": "county government (full)"},
+        "full": "{} (full)",
         "error": "error",
     },
 }
@@ -116,8 +101,19 @@ def _money(value: Any, labels: dict[str, Any]) -> str:
     return labels["null"] if value is None else f"{value} {labels['yuan']}"
 
 
-def summary_rows(decision: dict[str, Any], lang: str) -> list[tuple[str, str]]:
-    """The headline facts of a decision as (label, value) rows."""
+def _name(reference: dict[str, Any] | None, kind: str, code: str, lang: str) -> str:
+    """A code's name in data.mz.reference (the bundle's), or the code itself."""
+    entry = ((reference or {}).get(kind) or {}).get(code)
+    return entry[lang] if isinstance(entry, dict) and lang in entry else code
+
+
+def _names(reference: dict[str, Any] | None, kind: str, codes: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(_name(reference, kind, code, lang) for code in codes)
+
+
+def summary_rows(decision: dict[str, Any], lang: str, reference: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """The headline facts of a decision as (label, value) rows; codes named
+    from `reference` (data.mz.reference), where given."""
     L = LABELS[lang]
     c, p, b = decision["contribution"], decision["payment"], decision["benefit"]
     assistance = c.get("assistance")
@@ -126,10 +122,12 @@ def summary_rows(decision: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (L["year"], f"{decision['policy_year']} ({decision['document']})"),
         (L["as_of"], decision.get("as_of", "")),
         (L["eligible"], L["yes"] if decision["eligible"] else L["no"]),
-        (L["categories"], ", ".join(decision["categories"]) or L["none"]),
+        (L["categories"], _names(reference, "categories", decision["categories"], lang) or L["none"]),
     ]
     if enrollment.get("region"):
-        rows.append((L["enrollment"], f"{enrollment['region']} ({enrollment['via']})"))
+        code = enrollment["region"]
+        region = " ".join(dict.fromkeys([code, _name(reference, "regions", code, lang)]))  # the code, its name if known
+        rows.append((L["enrollment"], f"{region} ({_name(reference, 'enrollment_bases', enrollment['via'], lang)})"))
     standard = _money(c["total"], L)
     if c["total"] is not None:
         standard += f" = {c['fiscal_subsidy']} + {c['individual']}"
@@ -138,11 +136,14 @@ def summary_rows(decision: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (L["individual"], _money(c["individual"], L)),
         (
             L["assistance"],
-            f"{L['sources'][assistance['source']]}: {_money(assistance['amount'], L)}" if assistance else L["none"],
+            L["full"].format(_name(reference, "assistance_sources", assistance["source"], lang))
+            + f": {_money(assistance['amount'], L)}"
+            if assistance
+            else L["none"],
         ),
         (L["individual_due"], _money(c["individual_due"], L)),
         (L["window"], f"{p['window']['start']} – {p['window']['end']}"),
-        (L["status"], L["status_names"].get(p["status"], p["status"])),
+        (L["status"], _name(reference, "payment_statuses", p["status"], lang)),
         (L["amount_due"], _money(p["amount_due"], L)),
     ]
     if p.get("accepted") is not None:
@@ -151,21 +152,23 @@ def summary_rows(decision: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     rows += [
         (L["benefit"], benefit),
         (L["waiting"], f"{b['waiting_months']} {L['months']}"),
-        (L["channels"], ", ".join(decision["channels"]) or L["none"]),
+        (L["channels"], _names(reference, "channels", decision["channels"], lang) or L["none"]),
     ]
     if decision.get("refund", {}).get("eligible") is not None:
         rows.append((L["refund"], _value(decision["refund"]["eligible"], L)))
     return rows
 
 
-def text(decision: dict[str, Any], lang: str = "zh", name: str | None = None) -> str:
+def text(
+    decision: dict[str, Any], lang: str = "zh", name: str | None = None, reference: dict[str, Any] | None = None
+) -> str:
     L = LABELS[lang]
-    rows = summary_rows(decision, lang)
+    rows = summary_rows(decision, lang, reference)
     if name:
         rows.insert(0, (L["resident"], name))
-    width = max(_display_width(label) for label, _ in rows)
+    width = max(display_width(label) for label, _ in rows)
     lines = [L["title"], ""]
-    lines += [f"{label}{' ' * (width - _display_width(label))}  {value}" for label, value in rows]
+    lines += [f"{label}{' ' * (width - display_width(label))}  {value}" for label, value in rows]
     lines += ["", f"{L['trail']}:"]
     for entry in decision["trail"]:
         reading = f"  [{L['reading']} {entry['reading']}]" if entry.get("reading") else ""
@@ -174,9 +177,11 @@ def text(decision: dict[str, Any], lang: str = "zh", name: str | None = None) ->
     return visible("\n".join(lines) + "\n")
 
 
-def markdown(decision: dict[str, Any], lang: str = "zh", name: str | None = None) -> str:
+def markdown(
+    decision: dict[str, Any], lang: str = "zh", name: str | None = None, reference: dict[str, Any] | None = None
+) -> str:
     L = LABELS[lang]
-    rows = summary_rows(decision, lang)
+    rows = summary_rows(decision, lang, reference)
     if name:
         rows.insert(0, (L["resident"], name))
     out = [f"# {L['title']}", "", "| | |", "|---|---|"]
@@ -197,18 +202,17 @@ def as_json(decision: dict[str, Any]) -> str:
     return visible(json.dumps(decision, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-def render(decision: dict[str, Any], fmt: str, lang: str, name: str | None = None) -> str:
+def render(
+    decision: dict[str, Any], fmt: str, lang: str, name: str | None = None, reference: dict[str, Any] | None = None
+) -> str:
+    """The decision in `fmt`; text and markdown name codes from `reference`
+    (data.mz.reference: payment statuses, subsidy sources), else show them."""
     if fmt == "json":
         return as_json(decision)
     if fmt == "markdown":
-        return markdown(decision, lang, name)
-    return text(decision, lang, name)
+        return markdown(decision, lang, name, reference)
+    return text(decision, lang, name, reference)
 
 
 def _cell(value: str) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _display_width(s: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)

@@ -1,36 +1,26 @@
-"""`mzpolicy serve`: the OPA decision server for other services (CONTRACT §4, issue #6)."""
+"""`mzpolicy serve`: the OPA decision server for other services (CONTRACT §4,
+issue #6): the options checked here, the command line OPA runs with from
+mzpolicy.opa.server, which this process then becomes (exec)."""
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import os
 import stat
-import tarfile
 from pathlib import Path
 
 import click
 
-from .cli import BadInput, PolicyUnavailable, _token, main
-from .paths import ROOT
+from ..paths import ROOT
+from .errors import BadInput, PolicyUnavailable
+from .options import opa_token
 
 CONFIG = ROOT / "opa" / "config.yaml"
-SERVER_ROOT = "system"  # the root of system.authz and system.log in a built bundle
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _read_token(token_file: Path | None) -> str:
     """--token-file (or MZPOLICY_OPA_TOKEN_FILE) wins over MZPOLICY_OPA_TOKEN."""
     if token_file is None:
-        return _token() or ""
+        return opa_token() or ""
     token = token_file.read_text(encoding="utf-8").strip()
     if not token:
         raise BadInput(f"--token-file {token_file} is empty")
@@ -39,23 +29,7 @@ def _read_token(token_file: Path | None) -> str:
     return token
 
 
-def bundle_manifest(bundle: Path) -> dict:
-    """The .manifest of a built bundle (.tar.gz) or of a bundle directory."""
-    try:
-        if bundle.is_dir():
-            path = bundle / ".manifest"
-            return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        with tarfile.open(bundle, "r:gz") as tar:
-            for member in tar.getmembers():
-                if member.name.lstrip("/") == ".manifest":
-                    extracted = tar.extractfile(member)
-                    return json.loads(extracted.read()) if extracted else {}
-    except (OSError, tarfile.TarError, ValueError) as exc:
-        raise BadInput(f"--bundle {bundle} is not a readable OPA bundle: {exc}") from None
-    return {}
-
-
-@main.command()
+@click.command("serve")
 @click.option(
     "--addr",
     default="127.0.0.1:8181",
@@ -148,13 +122,13 @@ def serve(
     input keeps only the record's known fields, without name, ID number and
     birth date, and any run of 8 or more digits is masked.
     """
-    from .opa import server_command
+    from ..opa.server import SERVER_ROOT, bundle_manifest, is_loopback, server_command
 
     if ":" not in addr:
         raise BadInput(f"--addr {addr!r} is not host:port")
     token = _read_token(token_file)
     host = addr.rsplit(":", 1)[0].strip("[]")
-    if not token and not _is_loopback(host):
+    if not token and not is_loopback(host):
         raise BadInput(
             f"refusing to listen on {addr} without a token: set --token-file or MZPOLICY_OPA_TOKEN, or use 127.0.0.1"
         )
@@ -164,7 +138,10 @@ def serve(
     extra: list[str] = []
     if bundle:
         bundle = bundle.resolve()
-        roots = bundle_manifest(bundle).get("roots") or [""]
+        try:
+            roots = bundle_manifest(bundle).get("roots") or [""]
+        except ValueError as exc:
+            raise BadInput(f"--bundle {bundle} is not a readable OPA bundle: {exc}") from None
         if SERVER_ROOT not in roots and "" not in roots:
             raise BadInput(
                 f"--bundle {bundle} does not hold the server's policies (root {SERVER_ROOT!r}); build it with opa/build"

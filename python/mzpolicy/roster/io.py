@@ -52,8 +52,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import IO, Any, BinaryIO
 
-from .paths import SCHEMAS
-from .records import Problem, WrittenNumber, parse_json
+from ..paths import SCHEMAS
+from ..records import Problem, WrittenNumber, parse_json
 
 LIST_SEPARATOR = ";"
 # A resident record is a few hundred bytes; a line far longer is not one, and
@@ -61,42 +61,6 @@ LIST_SEPARATOR = ";"
 MAX_RECORD_BYTES = 1 << 20
 BOM = b"\xef\xbb\xbf"
 REQUEST_COLUMNS = {"as_of": "string", "policy_year": "integer"}
-
-# The order `mzpolicy batch` and the bench generator write; reading takes any order.
-CSV_COLUMNS = [
-    "as_of",
-    "policy_year",
-    "name",
-    "id_type",
-    "id_number",
-    "birth_date",
-    "hukou_region",
-    "residence_region",
-    "residence_permit_region",
-    "identity_region",
-    "employed",
-    "employee_insurance",
-    "resident_insurance_elsewhere",
-    "rural",
-    "relative_employee_account",
-    "identities",
-    "enrolled_years",
-    "repaired_years",
-    "student.level",
-    "student.full_time",
-    "student.school_region",
-    "student.migrant_worker_child",
-    "events.employee_insurance_ended",
-    "events.hukou_moved_in",
-    "events.school_transfer_in",
-    "events.released_from_prison",
-    "events.discharged_from_military",
-    "events.death",
-    "events.employee_insurance_started",
-    "events.duplicate_enrollment",
-    "payment.date",
-    "payment.amount",
-]
 
 
 class RosterFormatError(Exception):
@@ -252,6 +216,25 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     if ref and ref.startswith("#/definitions/"):
         return schema["definitions"][ref.rsplit("/", 1)[1]]
     return node
+
+
+def csv_columns() -> list[str]:
+    """Every column a roster's CSV may have, in the schema's order: the
+    request's own, then each resident field, an object's fields dotted
+    (student.level, events.death, payment.amount). Writing uses this order
+    (the bench generator); reading takes any order."""
+    schema = _resident_schema()
+    columns = list(REQUEST_COLUMNS)
+    for name, node in schema["properties"].items():
+        node = _resolve(schema, node)
+        if node.get("type") == "object" and node.get("properties"):
+            columns += [f"{name}.{field}" for field in node["properties"]]
+        else:
+            columns.append(name)
+    return columns
+
+
+CSV_COLUMNS = csv_columns()
 
 
 def column_kind(column: str) -> str | None:
