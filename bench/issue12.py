@@ -101,11 +101,12 @@ def equality(
 ) -> list[str]:
     renames = opa_cpu.renames_from_readme()
     labelled = golden + [(f"roster row {i + 1}", r) for i, r in enumerate(mix)]
-    differ = opa_cpu.compare(labelled, single_decider(old), single_decider(new), renames)
+    wording = opa_cpu.wording_between(old.policies, new.policies)
+    differ = opa_cpu.compare(labelled, single_decider(old), single_decider(new), renames, wording)
     lines = [
         f"Equality with {opa_cpu.PRE_REDESIGN} (the commit before the redesign), trail ids mapped"
         f" (last segment; README renames: {', '.join(f'{k}->{v}' for k, v in renames.items())}),"
-        " next_steps and trail decided dropped:",
+        " messages in today's names of codes (README), next_steps, collected and trail decided dropped:",
         f"  {len(labelled)} requests ({len(golden)} golden cases, {len(mix)} roster rows), {len(differ)} differ",
     ]
     lines += [f"  {d}" for d in differ[:10]]

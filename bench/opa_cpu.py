@@ -268,21 +268,87 @@ def rule_id(old: str, renames: dict[str, str]) -> str:
     return renames.get(old, old.rsplit(".", 1)[-1])
 
 
-def old_comparable(decision: Any, renames: dict[str, str]) -> Any:
-    """A decision of the pre-redesign policy with its trail ids mapped to the new ones."""
+# Issue 14 (no code in prose) names a region without its code ("441424 五华县" became
+# "五华县", "441424 (Wuhua County)" "Wuhua County"), says "household registration" for
+# "hukou" in English prose, and mended five English names the reference data's YAML
+# had cut at a comma ("not covered" is "not covered, nothing to pay"). The README's
+# migration notes say so; the old messages are read in today's wording, by the
+# reference data of both commits, and every other character is compared.
+def wording_map(old_reference: dict[str, Any], new_reference: dict[str, Any]) -> list[tuple[str, str]]:
+    """(old text, today's text) pairs, longest first."""
+    pairs = {}
+    for code, name in (new_reference.get("regions") or {}).items():
+        pairs[f"{code} {name['zh']}"] = name["zh"]
+        pairs[f"{code} ({name['en']})"] = name["en"]
+    for table, names in new_reference.items():
+        old_names = old_reference.get(table)
+        if not isinstance(names, dict) or not isinstance(old_names, dict):
+            continue
+        for code, name in names.items():
+            before = old_names.get(code)
+            if isinstance(name, dict) and isinstance(before, dict):
+                for lang in ("zh", "en"):
+                    if isinstance(before.get(lang), str) and before.get(lang) != name.get(lang):
+                        pairs[before[lang]] = name[lang]
+    pairs["Meizhou hukou"] = "Meizhou household registration"
+    return sorted(pairs.items(), key=lambda p: -len(p[0]))
+
+
+def wording_between(old_policies: Path, new_policies: Path) -> list[tuple[str, str]]:
+    """wording_map of the two bundles' reference data (mz/reference/data.yaml)."""
+    import yaml
+
+    def reference(root: Path) -> dict[str, Any]:
+        return yaml.safe_load((root / "mz" / "reference" / "data.yaml").read_text(encoding="utf-8")) or {}
+
+    return wording_map(reference(old_policies), reference(new_policies))
+
+
+def _today_s_wording(message: Any, today: Any, wording: list[tuple[str, str]]) -> Any:
+    """The old message with a name in today's wording where today's message (the
+    same entry's, decided now) holds that name and the old one does not."""
+    if not isinstance(message, dict) or not isinstance(today, dict):
+        return message
+    out = dict(message)
+    for lang in ("zh", "en"):
+        text, now_text = out.get(lang), today.get(lang)
+        if not isinstance(text, str) or not isinstance(now_text, str):
+            continue
+        for before, now in wording:
+            if before in text and now in now_text and (before not in now_text or now not in text):
+                text = text.replace(before, now)
+        out[lang] = text
+    return out
+
+
+def old_comparable(
+    decision: Any, renames: dict[str, str], wording: list[tuple[str, str]] = (), today: Any = None
+) -> Any:
+    """A decision of the pre-redesign policy with its trail ids mapped to the new
+    ones and its messages in today's names of codes (today: the new decision)."""
     if isinstance(decision, dict) and isinstance(decision.get("trail"), list):
         decision = dict(decision)
+        now_trail = today.get("trail") if isinstance(today, dict) else None
+        now_trail = now_trail if isinstance(now_trail, list) else []
         decision["trail"] = [
-            {**e, "rule": rule_id(e["rule"], renames)} if isinstance(e, dict) and "rule" in e else e
-            for e in decision["trail"]
+            {
+                **e,
+                "rule": rule_id(e["rule"], renames),
+                "message": _today_s_wording(
+                    e.get("message"), (now_trail[i] if i < len(now_trail) else {}).get("message"), wording
+                ),
+            }
+            if isinstance(e, dict) and "rule" in e
+            else e
+            for i, e in enumerate(decision["trail"])
         ]
     return decision
 
 
 def new_comparable(decision: Any) -> Any:
-    """A decision of the new policy without the fields it added (next_steps, trail entries' decided)."""
+    """A decision of the new policy without the fields added since (next_steps, collected, trail entries' decided)."""
     if isinstance(decision, dict):
-        decision = {k: v for k, v in decision.items() if k != "next_steps"}
+        decision = {k: v for k, v in decision.items() if k not in ("next_steps", "collected")}
         if isinstance(decision.get("trail"), list):
             decision["trail"] = [
                 {k: v for k, v in e.items() if k != "decided"} if isinstance(e, dict) else e for e in decision["trail"]
@@ -320,6 +386,7 @@ def compare(
     decide_old: Callable[[list[dict[str, Any]]], list[Any]],
     decide_new: Callable[[list[dict[str, Any]]], list[Any]],
     renames: dict[str, str],
+    wording: list[tuple[str, str]] = (),
 ) -> list[str]:
     """Every request decided by both; the differences, one line each (empty: the same)."""
     requests = [r for _, r in labelled]
@@ -327,7 +394,7 @@ def compare(
     assert len(old) == len(new) == len(requests), (len(old), len(new), len(requests))
     out = []
     for (label, _), a, b in zip(labelled, old, new, strict=True):
-        found = first_difference(old_comparable(a, renames), new_comparable(b))
+        found = first_difference(old_comparable(a, renames, wording, b), new_comparable(b))
         if found:
             out.append(f"{label}: {found}")
     return out

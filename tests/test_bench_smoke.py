@@ -33,7 +33,8 @@ def test_three_roster_rows_decide_the_same_before_the_redesign_and_now(tmp_path:
     renames = opa_cpu.renames_from_readme()
     with opa_cpu.servers([("pre", pre), ("now", POLICIES)]) as (old, new):
         decide_old, decide_new = issue12.single_decider(old), issue12.single_decider(new)
-        assert opa_cpu.compare(labelled, decide_old, decide_new, renames) == []
+        wording = opa_cpu.wording_between(pre, POLICIES)
+        assert opa_cpu.compare(labelled, decide_old, decide_new, renames, wording) == []
         before = decide_old(mix)
         assert all(e["rule"].startswith("mz.medins.") for e in before[0]["trail"])  # the mapping is needed
 
@@ -43,7 +44,7 @@ def test_three_roster_rows_decide_the_same_before_the_redesign_and_now(tmp_path:
             out[2]["trail"] = out[2]["trail"][1:]
             return out
 
-        differ = opa_cpu.compare(labelled, decide_old, changed, renames)
+        differ = opa_cpu.compare(labelled, decide_old, changed, renames, wording)
     assert [d.split(":")[0] for d in differ] == ["row 1", "row 2"]
     assert ".contribution.individual" in differ[0]
     assert ".trail" in differ[1]

@@ -100,8 +100,10 @@ class EmbeddedServer:
     if another process takes it first, OPA exits and one more port is tried.
     """
 
-    def __init__(self, timeout: float = 20.0, reads_need_token: bool = True):
+    def __init__(self, timeout: float = 20.0, reads_need_token: bool = True, env: dict[str, str] | None = None):
         self.timeout = timeout
+        # Set in OPA's environment besides the token (mzpolicy-spark: GOMAXPROCS per worker).
+        self.env = dict(env or {})
         self.token = secrets.token_urlsafe(32) if reads_need_token else None
         self.proc: subprocess.Popen | None = None
         self.endpoint: Endpoint | None = None
@@ -116,7 +118,7 @@ class EmbeddedServer:
         command = server_command(f"{self.endpoint.host}:{self.endpoint.port}", EMBEDDED_CONFIG)
         # Only what OPA needs: not the caller's MZPOLICY_OPA_TOKEN (the token
         # of some other server) nor anything else of the CLI's environment.
-        env = {"MZPOLICY_OPA_TOKEN": self.token} if self.token else {}
+        env = {**self.env, **({"MZPOLICY_OPA_TOKEN": self.token} if self.token else {})}
         with _signals_held():
             self.proc = subprocess.Popen(
                 command,

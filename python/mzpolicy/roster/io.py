@@ -197,12 +197,32 @@ def read_jsonl(stream: BinaryIO, decoder: Decoder | None = None) -> Iterator[Inp
         if _is_blank(line):
             continue
         n += 1
-        try:
-            row = _jsonl_row(n, line, decoder)
-        except Exception as exc:
-            row = _unreadable(n, exc)
-        row.size = len(line or b"")
-        yield row
+        yield jsonl_row(n, line, decoder)
+
+
+# For readers that split the bytes on LF themselves (mzpolicy-spark): the
+# same rules, one line at a time.
+
+
+def physical_line(raw: bytes) -> bytes | None:
+    """A line as split on LF (without the LF) as physical_lines gives it: a
+    CR before the LF dropped, None when longer than MAX_RECORD_BYTES."""
+    return None if len(raw) > MAX_RECORD_BYTES else raw.removesuffix(b"\r")
+
+
+def is_blank(line: bytes | None) -> bool:
+    """A blank line is not a row (and takes no row number)."""
+    return _is_blank(line)
+
+
+def jsonl_row(n: int, line: bytes | None, decoder: Decoder | None = None) -> InputRow:
+    """Row `n` of a JSONL roster from its physical line: the record, or its problems."""
+    try:
+        row = _jsonl_row(n, line, decoder)
+    except Exception as exc:
+        row = _unreadable(n, exc)
+    row.size = len(line or b"")
+    return row
 
 
 def _jsonl_row(n: int, line: bytes | None, decoder: Decoder | None = None) -> InputRow:
@@ -376,6 +396,24 @@ def read_csv(stream: BinaryIO, decoder: Decoder | None = None) -> Iterator[Input
             raise RosterFormatError(f"CSV header: a quote opened in column {open_quote + 1} never closes on this line")
         return _csv_rows(lines, _header(header), decoder)
     return iter(())
+
+
+def csv_columns(header: list[str]) -> list[tuple[str, str, list[str]]]:
+    """The columns of a CSV header (or of a table with the CSV's dotted
+    columns), checked: an unknown column is RosterFormatError."""
+    return _header(header)
+
+
+def cells_row(n: int, columns: list[tuple[str, str, list[str]]], cells: list[str]) -> InputRow | None:
+    """Row `n` from one cell per column, each as a CSV roster writes it
+    (empty: absent): the record or its problems; None for a row of nothing
+    but empty cells, which is not a record."""
+    if not any(c.strip() for c in cells):
+        return None
+    try:
+        return _csv_row(n, columns, cells)
+    except Exception as exc:
+        return _unreadable(n, exc)
 
 
 def _csv_rows(

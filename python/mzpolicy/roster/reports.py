@@ -224,7 +224,7 @@ def progress(
             payment = (row.resident or {}).get("payment") or {}
             counts.add(row.answer if row.error is None else None, row.error, payment.get("amount"))
         names.order_sources(job, counts.years)
-    return _progress_report(counts, names, job.as_of or dates_label(counts.dates), None, plan, last_week, lang)
+    return progress_report(counts, names, job.as_of or dates_label(counts.dates), None, plan, last_week, lang)
 
 
 def _progress_of_output(
@@ -243,10 +243,10 @@ def _progress_of_output(
     names = Names.recorded(source)
     # The report says where its figures come from; the names it took are in the table.
     shown = {k: v for k, v in source.items() if k not in meta.NAMES_KEYS}
-    return _progress_report(counts, names, dates_label(counts.dates), shown, plan, last_week, lang)
+    return progress_report(counts, names, dates_label(counts.dates), shown, plan, last_week, lang)
 
 
-def _progress_report(
+def progress_report(
     counts: weekly.Progress,
     names: Names,
     as_of: str,
@@ -255,6 +255,9 @@ def _progress_report(
     last_week: str | None,
     lang: str,
 ) -> Report:
+    """The progress report of counts already made (`progress`, or a caller
+    that counts the decisions itself, mzpolicy-spark): the table, its notes,
+    the json document and the chart."""
     last = weekly.read_last_week(last_week) if last_week else None
     if last is not None and counts.policy_year is not None and last.get("policy_year") != counts.policy_year:
         raise weekly.PlanError(

@@ -1,0 +1,3 @@
+from mzpolicy_spark.cli import main
+
+main(prog_name="mzpolicy-spark")
