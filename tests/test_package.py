@@ -288,3 +288,13 @@ def test_the_id_types_checked_for_a_birth_date_are_those_the_policy_checks(post_
             python_checks.add(id_type)
     assert python_checks == policy_checks == records.id_types_with_birth_date()
     assert len(policy_checks) >= 2  # the test asked real numbers of more than one type
+
+
+def test_mzpolicy_spark_takes_no_private_name_of_mzpolicy():
+    # mzpolicy-spark reuses the roster code through its public names only (issue 15: reuse, not copy).
+    crossing = []
+    for path in sorted((ROOT / "python" / "mzpolicy_spark").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("mzpolicy."):
+                crossing += [f"{path.name}:{node.lineno} {a.name}" for a in node.names if a.name.startswith("_")]
+    assert not crossing, crossing

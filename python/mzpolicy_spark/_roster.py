@@ -37,11 +37,11 @@ from mzpolicy.roster.io import (
 from mzpolicy.roster.reports import (
     DUPLICATES_RULE,
     Names,
-    _flag,
-    _flagged_table,
-    _same_id_table,
+    flagged_table,
+    payment_flag_of,
     progress_header,
     progress_report,
+    same_id_table,
     year_notes,
 )
 
@@ -107,15 +107,7 @@ def check_year(as_of: str | None, policy_year: int | None, today: str) -> None:
 
 def payment_flag(resident: dict[str, Any] | None) -> str | None:
     """The record's own facts that make a payment look like 重复参保 (the duplicates report's)."""
-    return _flag(resident) if isinstance(resident, dict) else None
-
-
-def same_id_table(duplicate_rows: dict[int, str], decided: dict[int, Any], names: Any, lang: str) -> Table:
-    return _same_id_table(duplicate_rows, decided, names, lang)
-
-
-def flagged_table(flagged: dict[int, str], decided: dict[int, Any], names: Any, lang: str) -> Table:
-    return _flagged_table(flagged, decided, names, lang)
+    return payment_flag_of(resident) if isinstance(resident, dict) else None
 
 
 def duplicates_note(job: Any, year: int, lang: str) -> str | None:

@@ -511,7 +511,7 @@ def assistance(job: Roster, lang: str) -> Report:
 # ---------------------------------------------------------------- duplicates
 
 
-def _flag(resident: dict[str, Any]) -> str | None:
+def payment_flag_of(resident: dict[str, Any]) -> str | None:
     """The record's own facts that make a payment look like 重复参保."""
     if not isinstance(resident.get("payment"), dict):
         return None
@@ -578,7 +578,7 @@ def duplicates(path: str, make_job: Callable[[str], Roster], lang: str) -> Repor
             year = sorted(years, key=str)[0][0] if years else None
             cited = job.query(f"{entrypoints.YEARS}/{year}/rules/{DUPLICATES_RULE}") if year else None
         db.close()
-    tables = [_same_id_table(duplicate_rows, decided, names, lang), _flagged_table(flagged, decided, names, lang)]
+    tables = [same_id_table(duplicate_rows, decided, names, lang), flagged_table(flagged, decided, names, lang)]
     notes = year_notes(years, lang)
     if rule and cited:
         notes.append(f"{rule['title']}（{cited['clause']}）: {rule['text'][lang]}")
@@ -600,7 +600,7 @@ def _scan(job: Roster, flagged: dict[int, str]) -> Iterator[tuple[str, int]]:
         ident = resident.get("id_number")
         if isinstance(ident, str):
             yield (ident.strip().upper(), item.n)
-        flag = _flag(resident)
+        flag = payment_flag_of(resident)
         if flag:
             flagged[item.n] = flag
 
@@ -631,7 +631,7 @@ OCCURRENCE_HEADER = {
 }
 
 
-def _same_id_table(duplicate_rows: dict[int, str], decided: dict[int, Any], names: Names, lang: str) -> Table:
+def same_id_table(duplicate_rows: dict[int, str], decided: dict[int, Any], names: Names, lang: str) -> Table:
     table = Table(
         {"zh": "名册中同一证件号码出现多次", "en": "The same ID number more than once in the roster"}[lang],
         (["证件号码", "行"] if lang == "zh" else ["ID number", "row"]) + OCCURRENCE_HEADER[lang],
@@ -644,7 +644,7 @@ def _same_id_table(duplicate_rows: dict[int, str], decided: dict[int, Any], name
     return table
 
 
-def _flagged_table(flagged: dict[int, str], decided: dict[int, Any], names: Names, lang: str) -> Table:
+def flagged_table(flagged: dict[int, str], decided: dict[int, Any], names: Names, lang: str) -> Table:
     table = Table(
         {
             "zh": "已在其他地区参加居民医保或已参加职工医保、又有缴费记录",
