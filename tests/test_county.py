@@ -408,6 +408,8 @@ def test_ctrl_c_during_a_batch_exits_130_and_leaves_no_opa(tmp_path):
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "stopped by SIGINT" in stderr and "Traceback" not in stderr
+    # In the command's language (zh by default), and in English for scripts that watch stderr.
+    assert "已被 SIGINT 中止" in stderr and "输出不完整" in stderr
     assert not (tmp_path / "o.jsonl.meta.json").exists()
 
 

@@ -28,6 +28,29 @@ WORDS: dict[str, dict[str, str]] = {
     "not_one_of": {"en": "{value} is not one of {allowed}", "zh": "{value} 不是可选值之一：{allowed}"},
     "pattern": {"en": "{value} is not valid: {description}", "zh": "{value} 格式不对：{description}"},
     "type": {"en": "{value} is not of type {type}", "zh": "{value} 的类型不对，应为{type}"},
+    # A roster run that did not finish (issue 13 point 4, issue 14 point 8).
+    "output_not_written_whole": {
+        "en": "the output is incomplete: {out} was not written (a workbook is written whole);"
+        " run the same command again",
+        "zh": "输出不完整：{out} 未写出（工作簿只能整份写出）；请重新运行同一命令",
+    },
+    "output_no_row": {
+        "en": "the output is incomplete: no row was written{where}; run the same command again{flag}",
+        "zh": "输出不完整：未写出任何一行{where}；请重新运行同一命令{flag}",
+    },
+    "output_partial": {
+        "en": "the output is incomplete: {total} rows (rows {first}-{last}) written to {partial}; {out} was not"
+        " written. To resume, run the same command with --resume (continues {partial}), or with --start-row {next}",
+        "zh": "输出不完整：已写出 {total} 行（第 {first}-{last} 行）到 {partial}，{out} 未写出。续跑：同一命令加"
+        " --resume（接着写 {partial}），或加 --start-row {next}",
+    },
+    "output_written_to": {
+        "en": "the output is incomplete: {total} rows (rows {first}-{last}) written to {where}. To resume, run the"
+        " same command with --start-row {next} and add its rows to what was written",
+        "zh": "输出不完整：已写出 {total} 行（第 {first}-{last} 行）到 {where}。续跑：同一命令加 --start-row {next}，"
+        "再把写出的行接在已写出的行之后",
+    },
+    "stopped_by": {"en": "stopped by {signal}", "zh": "已被 {signal} 中止"},
     "minimum": {"en": "{value} is less than the minimum of {limit}", "zh": "{value} 小于最小值 {limit}"},
     "maximum": {"en": "{value} is greater than the maximum of {limit}", "zh": "{value} 大于最大值 {limit}"},
     "too_long": {"en": "{value} is too long (at most {limit} characters)", "zh": "{value} 太长（最多 {limit} 个字符）"},

@@ -17,8 +17,9 @@ from ..roster import meta
 from ..roster.engine import Roster
 from ..roster.io import OutputError, RosterFormatError, RowWriter, SafeOutput
 from ..roster.tally import Tally
+from ..wording import say
 from . import options, signals
-from .errors import EXIT_CODES_HELP, BadInput, OutputFailed, roster_failures
+from .errors import EXIT_CODES_HELP, BadInput, OutputFailed, current_lang, roster_failures
 
 
 @click.command("batch", epilog=EXIT_CODES_HELP)
@@ -205,30 +206,22 @@ def _people_cells(job: Roster, reference: dict[str, Any], lang: str) -> Any:
 
 
 def _incomplete(output: Any, start_row: int, written: int) -> None:
-    """The line that says the output is not complete, and how to go on."""
+    """The line that says the output is not complete, and how to go on: in
+    the command's language, and in English too under zh, for the scripts that
+    watch stderr."""
     if getattr(output, "whole", False):
-        click.echo(
-            f"mzpolicy batch: the output is incomplete: {output.out} was not written (a workbook is written whole);"
-            " run the same command again.",
-            err=True,
-        )
-        return
-    first = output.first_row if output.rows_before else start_row
-    total = output.rows_before + written
-    next_row = first + total
-    if total == 0:
-        again = "the same command again" + (f" (with --start-row {start_row})" if start_row > 1 else "")
-        where = f" to {output.out}" if output.out else ""
-        message = f"the output is incomplete: no row was written{where}; run {again}"
-    elif output.partial is not None:
-        message = (
-            f"the output is incomplete: {total} rows (rows {first}-{next_row - 1}) written to {output.partial};"
-            f" {output.out} was not written. To resume, run the same command with --resume (continues"
-            f" {output.partial}), or with --start-row {next_row}"
-        )
+        key, facts = "output_not_written_whole", {"out": output.out}
     else:
-        message = (
-            f"the output is incomplete: {total} rows (rows {first}-{next_row - 1}) written to {output.where}."
-            f" To resume, run the same command with --start-row {next_row} and add its rows to what was written"
-        )
-    click.echo(f"mzpolicy batch: {message}.", err=True)
+        first = output.first_row if output.rows_before else start_row
+        total = output.rows_before + written
+        next_row = first + total
+        span = {"total": total, "first": first, "last": next_row - 1, "next": next_row}
+        if total == 0:
+            flag = f" (--start-row {start_row})" if start_row > 1 else ""
+            key, facts = "output_no_row", {"where": f" ({output.out})" if output.out else "", "flag": flag}
+        elif output.partial is not None:
+            key, facts = "output_partial", {**span, "partial": output.partial, "out": output.out}
+        else:
+            key, facts = "output_written_to", {**span, "where": output.where}
+    for lang in dict.fromkeys([current_lang(), "en"]):
+        click.echo(f"mzpolicy batch: {say(key, lang, **facts)}{'。' if lang == 'zh' else '.'}", err=True)

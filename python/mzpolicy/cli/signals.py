@@ -19,7 +19,8 @@ from typing import IO, Any
 
 import click
 
-from .errors import EXIT_SIGINT, EXIT_SIGTERM, OutputFailed
+from ..wording import say
+from .errors import EXIT_SIGINT, EXIT_SIGTERM, OutputFailed, current_lang
 
 
 class Terminated(BaseException):
@@ -130,7 +131,8 @@ def stops_cleanly(command: Any) -> Any:
             try:
                 return command(*args, **kwargs)
             except Interrupted as exc:
-                click.echo(f"mzpolicy: stopped by {exc.name}", err=True)
+                for lang in dict.fromkeys([current_lang(), "en"]):
+                    click.echo(f"mzpolicy: {say('stopped_by', lang, signal=exc.name)}", err=True)
                 raise click.exceptions.Exit(exc.exit_code) from None
 
     return run
