@@ -278,7 +278,8 @@ def batch_command(
 
     OUTPUT/rows holds one row per input record: `row` (its number, as
     `mzpolicy batch` numbers it), the headline fields as typed columns and
-    `decision` or `error` as JSON (--format parquet), or exactly `mzpolicy
+    `decision` or `error` as JSON, and `ledger`, the 免缴台账 facts of the
+    fully subsidised (--format parquet), or exactly `mzpolicy
     batch`'s JSONL lines (--format jsonl; the part files in name order are
     its output). OUTPUT/_SUCCESS appears last, when every row is written
     and counted. Exit 0: every row a decision; 1: some rows are errors; 2:
