@@ -246,7 +246,7 @@ def test_an_existing_output_is_refused(runs: dict[str, Any]) -> None:
 
 
 def test_reports_on_the_decided_output_are_mzpolicy_reports(runs: dict[str, Any]) -> None:
-    for kind in ("progress", "duplicates"):
+    for kind in ("progress", "assistance", "duplicates"):
         ours = _run([*SPARK, "report", kind, str(runs["tmp"] / "p"), "--lang", "en", "--master", "local[2]", *FAST])
         theirs = _run(
             [sys.executable, "-m", "mzpolicy", "report", kind, str(runs["roster"]), "--as-of", AS_OF, "--lang", "en"]
@@ -257,6 +257,10 @@ def test_reports_on_the_decided_output_are_mzpolicy_reports(runs: dict[str, Any]
         assert ours.stdout == theirs.stdout, kind
         if kind == "progress":
             assert theirs.returncode == 1  # the roster's error rows, counted below the table
+        if kind == "assistance":
+            # The roster has fully subsidised people, so the compared ledger lists some (title, header, rule, rows).
+            persons = [line for line in theirs.stdout.split("\n\n")[1].splitlines()[2:] if line.strip()]
+            assert theirs.returncode == 1 and len(persons) > 10, theirs.stdout[:3000]
 
 
 def test_a_parquet_table_with_the_csv_columns_gives_the_rows_of_the_csv(tmp_path: Path) -> None:

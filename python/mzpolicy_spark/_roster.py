@@ -36,6 +36,7 @@ from mzpolicy.roster.io import (
 )
 from mzpolicy.roster.reports import (
     DUPLICATES_RULE,
+    AssistanceLedger,
     Names,
     flagged_table,
     payment_flag_of,
@@ -46,6 +47,9 @@ from mzpolicy.roster.reports import (
 )
 
 __all__ = [
+    "BATCH_DECISIONS",
+    "BATCH_ROWS",
+    "AssistanceLedger",
     "BadInput",
     "BatchClient",
     "Decoder",
@@ -83,6 +87,7 @@ __all__ = [
 ]
 
 BATCH_DECISIONS = entrypoints.BATCH_DECISIONS
+BATCH_ROWS = entrypoints.BATCH_ROWS
 
 
 @contextlib.contextmanager

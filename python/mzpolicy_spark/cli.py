@@ -2,7 +2,7 @@
 
     mzpolicy-spark batch INPUT OUTPUT [--master URL] [--partitions N] [--as-of DATE] [--year YEAR]
                                       [--format parquet|jsonl] [--input-format auto|jsonl|parquet|table] [--key COL]
-    mzpolicy-spark report progress|duplicates RUN [--lang zh|en] [--format table|csv|markdown] [--out FILE]
+    mzpolicy-spark report progress|assistance|duplicates RUN [--lang zh|en] [--format table|csv|markdown] [--out FILE]
 
 The driver resolves as_of (the date rows without their own are decided on)
 and checks the policy year once, before any task runs; executors decide
@@ -278,7 +278,8 @@ def batch_command(
 
     OUTPUT/rows holds one row per input record: `row` (its number, as
     `mzpolicy batch` numbers it), the headline fields as typed columns and
-    `decision` or `error` as JSON (--format parquet), or exactly `mzpolicy
+    `decision` or `error` as JSON, and `ledger`, the 免缴台账 facts of the
+    fully subsidised (--format parquet), or exactly `mzpolicy
     batch`'s JSONL lines (--format jsonl; the part files in name order are
     its output). OUTPUT/_SUCCESS appears last, when every row is written
     and counted. Exit 0: every row a decision; 1: some rows are errors; 2:
@@ -312,6 +313,8 @@ def batch_command(
             "in_flight": cores,
             "columns": columns,
             "run_id": run_id,
+            # The 免缴台账 facts for `report assistance`, a column of the Parquet output only.
+            "ledger": fmt == "parquet",
         }
         decided = numbered.mapPartitionsWithIndex(functools.partial(worker.decide_partition, config))
         df = spark.createDataFrame(decided, schema.struct(), verifySchema=False)
@@ -528,6 +531,47 @@ def progress_command(run: str, master: str | None, conf: tuple[str, ...], fmt: s
     first, last = counts["first"], counts["last"]
     as_of = "—" if first is None else first if first == last else f"{first}—{last}"
     result = r.progress_report(progress, names, as_of, None, None, None, lang)
+    _write(out, result.tables, fmt, result.notes)
+    _errors_exit(result.errors)
+
+
+@report.command("assistance")
+@click.argument("run")
+@report_options
+def assistance_command(
+    run: str, master: str | None, conf: tuple[str, ...], fmt: str, lang: str, out: str | None
+) -> None:
+    """The 免缴台账: every fully subsidised person, with totals per county and
+    per list owner; the tables of `mzpolicy report assistance`, from the
+    免缴台账 facts the policy gave each row when it was decided (the
+    `ledger` column)."""
+    spark = session(master, "mzpolicy-spark report assistance", _conf_pairs(conf))
+    try:
+        df = _decided(spark, run)
+        if "ledger" not in df.columns:
+            raise r.BadInput(f"{run} has no ledger column (written by an older mzpolicy-spark): decide it again")
+        errors = df.where("error IS NOT NULL").count()
+        years = {
+            (y["policy_year"], y["document"])
+            for y in df.where("error IS NULL").select("policy_year", "document").distinct().collect()
+        }
+        listed = (
+            df.where("error IS NULL AND ledger IS NOT NULL")
+            .select("row", "name", "id_number", "enrollment_region", "ledger")
+            .orderBy("row")
+            .collect()
+        )
+    finally:
+        spark.stop()
+    ledger = r.AssistanceLedger()
+    ledger.errors = errors
+    ledger.years = years
+    for x in listed:
+        ledger.add(
+            x["row"], x["name"] or "", x["id_number"] or "", x["enrollment_region"] or "", json.loads(x["ledger"])
+        )
+    with r.policy(None, None, r.today_in_shanghai()) as job:
+        result = ledger.report(job, lang)
     _write(out, result.tables, fmt, result.notes)
     _errors_exit(result.errors)
 

@@ -41,6 +41,7 @@ TYPES = {
     "error_code": "string",
     "decision": "string",
     "error": "string",
+    "ledger": "string",
     "line": "string",
 }
 assert list(TYPES) == FIELDS, "schema.TYPES and worker.FIELDS name the same columns in the same order"

@@ -68,6 +68,7 @@ FIELDS = [
     "error_code",
     "decision",
     "error",
+    "ledger",
     "line",
 ]
 
@@ -87,6 +88,7 @@ class _Opa:
     def __init__(self) -> None:
         self.server: Any = None
         self.client: Any = None
+        self.ledgers: Any = None
         self.env: dict[str, str] = {}
         atexit.register(self.stop)
 
@@ -104,11 +106,23 @@ class _Opa:
             self.client = r.BatchClient(endpoint, entrypoint, token=endpoint.token)
         return self.client
 
+    def ledger_client(self) -> Any:
+        """A client of the same OPA for entrypoints.BATCH_ROWS (the 免缴台账 facts)."""
+        if self.ledgers is None or self.ledgers.endpoint is not self.client.endpoint:
+            if self.ledgers is not None:
+                self.ledgers.close()
+            endpoint = self.client.endpoint
+            self.ledgers = r.BatchClient(endpoint, r.BATCH_ROWS, token=endpoint.token)
+        return self.ledgers
+
     def kill(self) -> None:
         if self.server is not None and self.server.proc is not None:
             os.kill(self.server.proc.pid, signal.SIGKILL)
 
     def stop(self) -> None:
+        if self.ledgers is not None:
+            self.ledgers.close()
+            self.ledgers = None
         if self.client is not None:
             self.client.close()
             self.client = None
@@ -147,7 +161,7 @@ def _utf8(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def output_row(row: Any, key: Any, decision: Any, line: str) -> tuple[Any, ...]:
+def output_row(row: Any, key: Any, decision: Any, line: str, ledger: Any = None) -> tuple[Any, ...]:
     """One decided row as the FIELDS tuple."""
     resident = row.resident if isinstance(row.resident, dict) else {}
     payment = resident.get("payment") if isinstance(resident.get("payment"), dict) else {}
@@ -189,6 +203,7 @@ def output_row(row: Any, key: Any, decision: Any, line: str) -> tuple[Any, ...]:
         None if error is None else error.get("code"),
         None if error is not None else _utf8(json.dumps(decision, ensure_ascii=False)),
         None if error is None else _utf8(json.dumps(error, ensure_ascii=False)),
+        None if ledger is None else json.dumps(ledger, ensure_ascii=False),
         _utf8(line),
     )
 
@@ -226,12 +241,18 @@ def _decide(config: dict[str, Any], index: int, items: Iterable[tuple[int, Any, 
                 item = r.cells_row(n, columns, payload)
                 if item is None:  # the driver drops rows of empty cells before numbering
                     raise WorkerFailed(f"partition {index}: a row of empty cells was numbered")
-            yield r.prepare(item, config["as_of"], config["policy_year"], config["default_as_of"])
+            row = r.prepare(item, config["as_of"], config["policy_year"], config["default_as_of"])
+            if config.get("ledger") and row.body is not None:
+                row.extra[BODY] = row.body  # run() drops row.body once answered
+            yield row
 
     on_batch = _fault(index)
     buffer = io.StringIO()
     writer = r.RowWriter(buffer, "jsonl")
-    for row in r.run(inputs(), client, config["batch_size"], config["in_flight"], on_batch=on_batch):
+    decided = r.run(inputs(), client, config["batch_size"], config["in_flight"], on_batch=on_batch)
+    if config.get("ledger"):
+        decided = _with_ledgers(decided, _opa.ledger_client(), config["batch_size"], config["in_flight"])
+    for row in decided:
         decision = row.answer if row.error is None else None
         if row.answer is not None and row.error is None:
             row.error = r.decision_error(decision)
@@ -240,7 +261,56 @@ def _decide(config: dict[str, Any], index: int, items: Iterable[tuple[int, Any, 
         buffer.truncate()
         writer.write(row.n, row.resident, decision, row.error)
         line = buffer.getvalue().removesuffix("\n")
-        yield output_row(row, keys.pop(row.n, None), decision, line)
+        yield output_row(row, keys.pop(row.n, None), decision, line, row.extra.get(LEDGER))
+
+
+LEDGER = "ledger"
+
+
+def _subsidised(row: Any) -> bool:
+    """Whether the decision pays the person's share from a subsidy source: the
+    rows whose 免缴台账 facts are asked (the policy says which have an entry)."""
+    d = row.answer if row.error is None else None
+    if not isinstance(d, dict) or d.get("error") is not None:
+        return False
+    return bool(((d.get("contribution") or {}).get("assistance") or {}).get("source"))
+
+
+def _with_ledgers(decided: Iterable[Any], client: Any, batch_size: int, in_flight: int) -> Iterator[Any]:
+    """The decided rows, in order, each subsidised one with its 免缴台账 facts
+    in row.extra["ledger"]: the `ledger` of entrypoints.BATCH_ROWS for the
+    same request (the source, the qualifying identities, the list owner and
+    the clause are the policy's), asked a batch of subsidised rows at a time
+    on the same OPA. A row OPA fails on fails the task (a ledger without it
+    would be short)."""
+    held: list[Any] = []
+    asked: list[Any] = []
+
+    def flush() -> Iterator[Any]:
+        if asked:
+            answers = {x.n: x for x in r.run(iter(asked), client, batch_size, in_flight)}
+            for row in held:
+                got = answers.get(row.n)
+                if got is None:
+                    continue
+                if got.error is not None or not isinstance(got.answer, dict):
+                    raise WorkerFailed("OPA gave no 免缴台账 facts for a subsidised row (no row data shown)")
+                row.extra[LEDGER] = got.answer.get("ledger")
+        yield from held
+        held.clear()
+        asked.clear()
+
+    for row in decided:
+        held.append(row)
+        if row.extra.get(BODY) is not None and _subsidised(row):
+            asked.append(r.Row(row.n, body=row.extra[BODY]))
+        row.extra.pop(BODY, None)
+        if len(asked) >= batch_size * in_flight or len(held) >= batch_size * in_flight * 8:
+            yield from flush()
+    yield from flush()
+
+
+BODY = "request_body"
 
 
 def _fault(index: int) -> Any:

@@ -423,33 +423,56 @@ def assistance_county_header(names: Names, lang: str) -> list[str]:
 
 def assistance(job: Roster, lang: str) -> Report:
     """The 免缴台账: every fully subsidised person, with totals per county and per list owner."""
-    persons = Table(
-        {"zh": "政府全额资助参保人员（免缴台账）", "en": "Fully subsidised residents (免缴台账)"}[lang],
-        ASSISTANCE_HEADER[lang],
-        numeric={0, 9},
-    )
-    by_county: dict[str, dict[str, list[Any]]] = {}
-    by_owner: dict[str, list[Any]] = {}
-    errors = 0
-    years: set[tuple[Any, Any]] = set()
+    ledger = AssistanceLedger()
     with job.opened():
-        names = Names.of(job)
         for row in job.rows():
             if row.error is not None:
-                errors += 1
+                ledger.errors += 1
                 continue
-            d, ledger = row.answer["decision"], row.answer.get("ledger")
-            years.add((d.get("policy_year"), d.get("document")))
-            if not ledger:
-                continue
+            d = row.answer["decision"]
+            ledger.years.add((d.get("policy_year"), d.get("document")))
             resident = row.resident or {}
             region = (d.get("enrollment") or {}).get("region") or ""
+            ledger.add(row.n, resident.get("name", ""), resident.get("id_number", ""), region, row.answer.get("ledger"))
+        return ledger.report(job, lang)
+
+
+class AssistanceLedger:
+    """The 免缴台账 as it is read: each decided row's 免缴台账 facts (the
+    `ledger` of entrypoints.BATCH_ROWS: source, amount, qualifying
+    identities, list owner and clause, all the policy's), added in row order;
+    the error rows counted, the (policy year, document) pairs decided noted.
+    `report` lays out the tables: for `mzpolicy report assistance` and for
+    callers that read the facts from decided output (mzpolicy-spark)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, str, str, str, dict[str, Any]]] = []
+        self.errors = 0
+        self.years: set[tuple[Any, Any]] = set()
+
+    def add(self, n: int, name: str, id_number: str, region: str, ledger: dict[str, Any] | None) -> None:
+        """A decided row; a row without a ledger (not fully subsidised) is not listed."""
+        if ledger:
+            self.entries.append((n, name, id_number, region, ledger))
+
+    def report(self, job: Roster, lang: str) -> Report:
+        """The tables, with the names of codes and the years' list owners asked
+        of `job`'s OPA (opened)."""
+        names = Names.of(job)
+        persons = Table(
+            {"zh": "政府全额资助参保人员（免缴台账）", "en": "Fully subsidised residents (免缴台账)"}[lang],
+            ASSISTANCE_HEADER[lang],
+            numeric={0, 9},
+        )
+        by_county: dict[str, dict[str, list[Any]]] = {}
+        by_owner: dict[str, list[Any]] = {}
+        for n, name, id_number, region, ledger in self.entries:
             amount = yuan(ledger["amount"])
             persons.add(
                 [
-                    row.n,
-                    resident.get("name", ""),
-                    resident.get("id_number", ""),
+                    n,
+                    name,
+                    id_number,
                     region,
                     names.region(region, lang),
                     names.source(ledger["source"], lang),
@@ -467,45 +490,47 @@ def assistance(job: Roster, lang: str) -> Report:
             entry = by_owner.setdefault(ledger["list_owner"], [0, Decimal(0)])
             entry[0] += 1
             entry[1] += amount
+        years = self.years
         # Who keeps which list is the year's (its table's list_owners); the
         # first year decided names them, in its order.
         year = sorted(years, key=str)[0][0] if years else None
         listed = job.query(f"{entrypoints.YEARS}/{year}/list_owners/list") if year else None
         owners = {o["code"]: o for o in listed or []}
         names.order_sources(job, years)
-    county_header = assistance_county_header(names, lang)
-    county_table = Table(
-        {"zh": "按县(市、区)合计", "en": "Totals per county"}[lang],
-        county_header,
-        numeric=set(range(2, len(county_header))),
-    )
-    total: dict[str, list[Any]] = {}
-    for code in sorted(by_county):
-        cells: list[Any] = [code or "—", names.region(code, lang)]
+        county_header = assistance_county_header(names, lang)
+        county_table = Table(
+            {"zh": "按县(市、区)合计", "en": "Totals per county"}[lang],
+            county_header,
+            numeric=set(range(2, len(county_header))),
+        )
+        total: dict[str, list[Any]] = {}
+        for code in sorted(by_county):
+            cells: list[Any] = [code or "—", names.region(code, lang)]
+            for key in (*names.sources, "all"):
+                n, amount = by_county[code].get(key, [0, Decimal(0)])
+                cells += [n, money(amount)]
+                t = total.setdefault(key, [0, Decimal(0)])
+                t[0] += n
+                t[1] += amount
+            county_table.add(cells)
+        cells = ["", "合计" if lang == "zh" else "total"]
         for key in (*names.sources, "all"):
-            n, amount = by_county[code].get(key, [0, Decimal(0)])
+            n, amount = total.get(key, [0, Decimal(0)])
             cells += [n, money(amount)]
-            t = total.setdefault(key, [0, Decimal(0)])
-            t[0] += n
-            t[1] += amount
         county_table.add(cells)
-    cells = ["", "合计" if lang == "zh" else "total"]
-    for key in (*names.sources, "all"):
-        n, amount = total.get(key, [0, Decimal(0)])
-        cells += [n, money(amount)]
-    county_table.add(cells)
-    owner_table = Table(
-        {"zh": "按名单责任部门合计", "en": "Totals per list owner"}[lang],
-        {"zh": ["部门", "资助来源", "人数", "金额(元)"], "en": ["list owner", "source", "persons", "yuan"]}[lang],
-        numeric={2, 3},
-    )
-    for code, o in owners.items():
-        n, amount = by_owner.get(code, [0, Decimal(0)])
-        owner_table.add([names.list_owner(code, lang), names.source(o["source"], lang), n, money(amount)])
-    notes = year_notes(years, lang)
-    if errors:
-        notes.append(f"错误 {errors} 行（未计入）。" if lang == "zh" else f"{errors} error rows (not counted).")
-    return Report([persons, county_table, owner_table], notes, errors)
+        owner_table = Table(
+            {"zh": "按名单责任部门合计", "en": "Totals per list owner"}[lang],
+            {"zh": ["部门", "资助来源", "人数", "金额(元)"], "en": ["list owner", "source", "persons", "yuan"]}[lang],
+            numeric={2, 3},
+        )
+        for code, o in owners.items():
+            n, amount = by_owner.get(code, [0, Decimal(0)])
+            owner_table.add([names.list_owner(code, lang), names.source(o["source"], lang), n, money(amount)])
+        notes = year_notes(years, lang)
+        errors = self.errors
+        if errors:
+            notes.append(f"错误 {errors} 行（未计入）。" if lang == "zh" else f"{errors} error rows (not counted).")
+        return Report([persons, county_table, owner_table], notes, errors)
 
 
 # ---------------------------------------------------------------- duplicates
