@@ -69,6 +69,11 @@ class Problem:
     def worded(self, lang: str = "en") -> str:
         return say(self.key, lang, **self.facts) if self.key else self.message
 
+    @classmethod
+    def all_of(cls, error: dict[str, Any]) -> list[Problem]:
+        """The problems of the policy's invalid_input error document (CONTRACT §3)."""
+        return [cls(p["field"], p["message"]) for p in error["problems"]]
+
     def text(self, lang: str = "en") -> str:
         return f"{self.field}: {self.worded(lang)}"
 

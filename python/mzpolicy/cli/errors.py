@@ -100,17 +100,11 @@ def invalid_input(error: Any) -> BadInput:
     return BadInput(say("invalid_input", lang, problems=error.one_line(lang)))
 
 
-def _problems(error: dict[str, Any]) -> list[Any]:
-    from ..records import Problem
-
-    return [Problem(p["field"], p["message"]) for p in error["problems"]]
-
-
 def raise_for_error(decision: dict[str, Any], as_of: str | None = None) -> None:
     """A single decision's defined error as the command's exit: 2 for the
     caller's input or year, 3 for the policy's own failure; worded in --lang
     from the error's facts (as_of: the request's, which the hint names)."""
-    from ..records import InputError
+    from ..records import InputError, Problem
 
     error = decision.get("error")
     if not error:
@@ -127,7 +121,7 @@ def raise_for_error(decision: dict[str, Any], as_of: str | None = None) -> None:
             message = worded("and_then", message=message, then=error["hint"])
         raise BadInput(message)
     if error.get("code") == "invalid_input":
-        raise invalid_input(InputError(_problems(error)))
+        raise invalid_input(InputError(Problem.all_of(error)))
     if error.get("code") == "year_incomplete":
         # The year's table is the policy's: an incomplete one is a policy failure (exit 3), not bad input.
         problems = "; ".join(map(str, error.get("incomplete") or []))

@@ -65,12 +65,6 @@ def problem_error(problems: list[Any], code: str = "invalid_input") -> dict[str,
     }
 
 
-def _problems(error: dict[str, Any]) -> list[Any]:
-    from ..records import Problem
-
-    return [Problem(p["field"], p["message"]) for p in error["problems"]]
-
-
 def decision_error(decision: Any) -> dict[str, Any] | None:
     """The defined errors of a decision (CONTRACT §1, §3) as an error row's `error`."""
     if not isinstance(decision, dict):
@@ -80,7 +74,7 @@ def decision_error(decision: Any) -> dict[str, Any] | None:
         return None
     code = error.get("code")
     if code == "invalid_input" and error.get("problems"):
-        return problem_error([records.Problem(p["field"], p["message"]) for p in error["problems"]])
+        return problem_error(records.Problem.all_of(error))
     if code == "year_not_loaded":
         message = error.get("message") or f"policy year {error.get('policy_year')} is not loaded"
         if error.get("hint"):
