@@ -289,6 +289,14 @@ def _first_amount(steps: dict[str, Any]) -> Any:
     return next((p["amount"] for p in steps["ahead"]), steps["amount_due"])
 
 
+def _named_rows(
+    decision: dict[str, Any], lang: str, name: str | None, reference: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """The summary's rows, the resident's name first where the record gives one."""
+    rows = summary_rows(decision, lang, reference)
+    return [(LABELS[lang]["resident"], name), *rows] if name else rows
+
+
 def _trail(decision: dict[str, Any], trail: str) -> list[dict[str, Any]]:
     entries = decision["trail"]
     return entries if trail == "all" else [e for e in entries if e.get("decided")]
@@ -302,9 +310,7 @@ def text(
     trail: str = "decided",
 ) -> str:
     L, reference = LABELS[lang], reference or {}
-    rows = summary_rows(decision, lang, reference)
-    if name:
-        rows.insert(0, (L["resident"], name))
+    rows = _named_rows(decision, lang, name, reference)
     width = max(display_width(label) for label, _ in rows)
     lines = [L["title"], "", f"{L['next']}:"]
     lines += [f"  • {sentence}" for sentence in next_steps(decision, lang, reference)]
@@ -326,9 +332,7 @@ def markdown(
     trail: str = "decided",
 ) -> str:
     L, reference = LABELS[lang], reference or {}
-    rows = summary_rows(decision, lang, reference)
-    if name:
-        rows.insert(0, (L["resident"], name))
+    rows = _named_rows(decision, lang, name, reference)
     out = [f"# {L['title']}", "", f"## {L['next']}", ""]
     out += [f"- {_cell(sentence)}" for sentence in next_steps(decision, lang, reference)]
     out += ["", "| | |", "|---|---|"]
