@@ -51,6 +51,40 @@ WORDS: dict[str, dict[str, str]] = {
         "再把写出的行接在已写出的行之后",
     },
     "stopped_by": {"en": "stopped by {signal}", "zh": "已被 {signal} 中止"},
+    # mzpolicy batch's closing summary (roster.tally), zh by default as eval.
+    "summary_rows": {
+        "en": "rows {rows}: decisions {decided} (eligible {eligible}, ineligible {ineligible}), errors {errors}",
+        "zh": "共 {rows} 行：作出决定 {decided} 行（属参保对象 {eligible}，不属参保对象 {ineligible}），"
+        "错误 {errors} 行",
+    },
+    "summary_individual_due": {
+        "en": "individual share due for the year (individual_due, eligible rows): {amount}",
+        "zh": "本年度个人应缴合计（individual_due，参保对象）：{amount}",
+    },
+    "summary_amount_due": {
+        "en": "payable on as_of (payment.amount_due): {amount}",
+        "zh": "当日可缴合计（payment.amount_due）：{amount}",
+    },
+    "summary_accepted": {
+        "en": "payments on record accepted: {count}, {amount}",
+        "zh": "记录中确认的缴费：{count} 笔，{amount}",
+    },
+    "summary_assistance": {
+        "en": "full subsidy by source (contribution.assistance): {parts}",
+        "zh": "政府全额资助（contribution.assistance）：{parts}",
+    },
+    "summary_assistance_part": {"en": "{source} {count} persons {amount}", "zh": "{source} {count} 人 {amount}"},
+    "summary_none": {"en": "none", "zh": "无"},
+    "summary_errors_by_kind": {"en": "errors by kind: {counts}", "zh": "错误类别：{counts}"},
+    "summary_errors_by_field": {"en": "errors by field: {counts}", "zh": "错误字段：{counts}"},
+    "summary_count": {"en": "{what} {n}", "zh": "{what} {n} 行"},
+    "summary_list": {"en": ", ", "zh": "，"},
+    "summary_parts": {"en": "; ", "zh": "；"},
+    "summary_speed": {
+        "en": "{rows} rows in {seconds} s ({rate} rows/s)",
+        "zh": "{rows} 行用时 {seconds} 秒（每秒 {rate} 行）",
+    },
+    "yuan": {"en": "{amount} yuan", "zh": "{amount} 元"},
     "minimum": {"en": "{value} is less than the minimum of {limit}", "zh": "{value} 小于最小值 {limit}"},
     "maximum": {"en": "{value} is greater than the maximum of {limit}", "zh": "{value} 大于最大值 {limit}"},
     "too_long": {"en": "{value} is too long (at most {limit} characters)", "zh": "{value} 太长（最多 {limit} 个字符）"},

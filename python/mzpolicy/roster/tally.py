@@ -7,6 +7,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from ..wording import say
 from .engine import Row
 
 
@@ -56,61 +57,48 @@ class Tally:
 
     def lines(self, elapsed: float, lang: str = "en", reference: dict[str, Any] | None = None) -> list[str]:
         """The closing summary, in Chinese (lang zh, the CLI's default as for
-        eval) or English; `reference` (data.mz.reference, asked of the OPA
-        that decided) names the subsidy sources in Chinese."""
-        if lang == "zh":
-            return self._lines_zh(elapsed, (reference or {}).get("assistance_sources") or {})
-        decided = self.eligible + self.ineligible
+        eval) or English, from the wording table; `reference` (data.mz.reference,
+        asked of the OPA that decided) names the subsidy sources in Chinese."""
+        names = (reference or {}).get("assistance_sources") or {}
+
+        def money(amount: Decimal) -> str:
+            return say("yuan", lang, amount=f"{amount:,.2f}")
+
+        def counts(counter: Any, most: int | None = None) -> str:
+            items = [say("summary_count", lang, what=what, n=n) for what, n in counter.most_common(most)]
+            return say("summary_list", lang).join(items)
+
         lines = [
-            f"rows {self.rows}: decisions {decided} (eligible {self.eligible}, ineligible {self.ineligible}), "
-            f"errors {self.errors}",
-            f"individual share due for the year (individual_due, eligible rows): {_fmtyuan(self.individual_due)}",
-            f"payable on as_of (payment.amount_due): {_fmtyuan(self.amount_due)}",
-            f"payments on record accepted: {self.accepted}, {_fmtyuan(self.accepted_amount)}",
+            say(
+                "summary_rows",
+                lang,
+                rows=self.rows,
+                decided=self.eligible + self.ineligible,
+                eligible=self.eligible,
+                ineligible=self.ineligible,
+                errors=self.errors,
+            ),
+            say("summary_individual_due", lang, amount=money(self.individual_due)),
+            say("summary_amount_due", lang, amount=money(self.amount_due)),
+            say("summary_accepted", lang, count=self.accepted, amount=money(self.accepted_amount)),
         ]
-        if self.assistance:
-            parts = [
-                f"{source} {count} persons {_fmtyuan(amount)}"
-                for source, (count, amount) in sorted(self.assistance.items())
-            ]
-            lines.append("full subsidy by source (contribution.assistance): " + "; ".join(parts))
-        else:
-            lines.append("full subsidy by source (contribution.assistance): none")
-        if self.errors:
-            lines.append("errors by kind: " + ", ".join(f"{c} {n}" for c, n in self.error_codes.most_common()))
-            lines.append("errors by field: " + ", ".join(f"{f} {n}" for f, n in self.error_fields.most_common(8)))
-        if elapsed > 0:
-            lines.append(f"{self.rows} rows in {elapsed:.1f} s ({self.rows / elapsed:.0f} rows/s)")
-        return lines
-
-    def _lines_zh(self, elapsed: float, names: dict[str, Any]) -> list[str]:
-        decided = self.eligible + self.ineligible
-        lines = [
-            f"共 {self.rows} 行：作出决定 {decided} 行（属参保对象 {self.eligible}，不属参保对象 {self.ineligible}），"
-            f"错误 {self.errors} 行",
-            f"本年度个人应缴合计（individual_due，参保对象）：{_zhyuan(self.individual_due)}",
-            f"当日可缴合计（payment.amount_due）：{_zhyuan(self.amount_due)}",
-            f"记录中确认的缴费：{self.accepted} 笔，{_zhyuan(self.accepted_amount)}",
+        parts = [
+            say(
+                "summary_assistance_part",
+                lang,
+                source=names.get(source, {}).get("zh", source) if lang == "zh" else source,
+                count=count,
+                amount=money(amount),
+            )
+            for source, (count, amount) in sorted(self.assistance.items())
         ]
-        if self.assistance:
-            parts = [
-                f"{names.get(source, {}).get('zh', source)} {count} 人 {_zhyuan(amount)}"
-                for source, (count, amount) in sorted(self.assistance.items())
-            ]
-            lines.append("政府全额资助（contribution.assistance）：" + "；".join(parts))
-        else:
-            lines.append("政府全额资助（contribution.assistance）：无")
+        joined = say("summary_parts", lang).join(parts) if parts else say("summary_none", lang)
+        lines.append(say("summary_assistance", lang, parts=joined))
         if self.errors:
-            lines.append("错误类别：" + "，".join(f"{c} {n} 行" for c, n in self.error_codes.most_common()))
-            lines.append("错误字段：" + "，".join(f"{f} {n} 行" for f, n in self.error_fields.most_common(8)))
+            lines.append(say("summary_errors_by_kind", lang, counts=counts(self.error_codes)))
+            lines.append(say("summary_errors_by_field", lang, counts=counts(self.error_fields, 8)))
         if elapsed > 0:
-            lines.append(f"{self.rows} 行用时 {elapsed:.1f} 秒（每秒 {self.rows / elapsed:.0f} 行）")
+            lines.append(
+                say("summary_speed", lang, rows=self.rows, seconds=f"{elapsed:.1f}", rate=f"{self.rows / elapsed:.0f}")
+            )
         return lines
-
-
-def _zhyuan(amount: Decimal) -> str:
-    return f"{amount:,.2f} 元"
-
-
-def _fmtyuan(amount: Decimal) -> str:
-    return f"{amount:,.2f} yuan"
